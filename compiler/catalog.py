@@ -1,0 +1,241 @@
+"""The operation catalog protocol: op kinds and their typed arguments.
+
+The compiler owns this protocol; the runtime implements it (its operation
+classes register here) and the CLI hands the runtime's catalog to the
+compiler. That keeps ``compiler`` free of any host code and testable with a
+toy catalog.
+
+An op's arguments are a frozen dataclass. ``validate_args`` checks raw spec
+values against it (unknown names, missing names, wrong types, custom checks)
+and returns the canonical argument dict: every field present, defaults filled
+in, in field order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, Union, get_args, get_origin
+
+from . import messages as m
+from .diagnostics import Diagnostic, diag, suggest
+from .source import Span
+
+Check = Callable[[Any], str | None]
+"""A custom argument check: returns an error detail, or None when the value is fine."""
+
+_MISSING: Any = dataclasses.MISSING
+
+
+def arg(
+    default: Any = _MISSING,
+    *,
+    doc: str = "",
+    check: Check | None = None,
+    type_hint: str | None = None,
+    default_factory: Callable[[], Any] | None = None,
+) -> Any:
+    """Declare an op argument: its default, user doc, optional check and type-error hint."""
+    meta = {"doc": doc, "check": check, "type_hint": type_hint}
+    if default_factory is not None:
+        return dataclasses.field(default_factory=default_factory, metadata=meta)
+    return dataclasses.field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class OpType:
+    """One operation kind as the compiler sees it."""
+
+    kind: str
+    args: type
+    doc: str = ""
+    # Argument names that identify what the op manages (a path, a package);
+    # the optimizer uses them to find conflicting declarations.
+    identity: tuple[str, ...] = ()
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0] if self.doc.strip() else ""
+
+    def fields(self) -> list[dataclasses.Field[Any]]:
+        return list(dataclasses.fields(self.args))
+
+    def hints(self) -> dict[str, Any]:
+        return typing.get_type_hints(self.args)
+
+
+class Catalog:
+    """A registry of op kinds; the runtime fills one, tests may build toy ones."""
+
+    def __init__(self) -> None:
+        self._ops: dict[str, OpType] = {}
+
+    def register(self, op: OpType) -> None:
+        if op.kind in self._ops and self._ops[op.kind] != op:
+            raise ValueError(f"operation {op.kind!r} registered twice")
+        self._ops[op.kind] = op
+
+    def get(self, kind: str) -> OpType | None:
+        return self._ops.get(kind)
+
+    def kinds(self) -> list[str]:
+        return sorted(self._ops)
+
+    def __iter__(self) -> Iterator[OpType]:
+        return iter(self._ops[k] for k in self.kinds())
+
+    def __contains__(self, kind: object) -> bool:
+        return kind in self._ops
+
+
+# -- type checking of argument values -------------------------------------------------
+
+
+def type_name(t: Any) -> str:
+    """A user-facing name of a type annotation ("a string", "a list of strings")."""
+    origin = get_origin(t)
+    if t is str:
+        return "a string"
+    if t is bool:
+        return "a boolean"
+    if t is int:
+        return "an integer"
+    if t is float:
+        return "a number"
+    if t is type(None):
+        return "null"
+    if origin is list:
+        (inner,) = get_args(t) or (Any,)
+        return f"a list of {_plural(type_name(inner))}"
+    if origin is dict:
+        _, inner = get_args(t) or (str, Any)
+        return f"a map of {_plural(type_name(inner))}"
+    if origin is Literal:
+        return "one of " + ", ".join(repr(a) for a in get_args(t))
+    if origin in (Union, types.UnionType):
+        names = [type_name(a) for a in get_args(t) if a is not type(None)]
+        return " or ".join(names)
+    if t is Any:
+        return "any value"
+    return getattr(t, "__name__", str(t))
+
+
+def _plural(name: str) -> str:
+    for article in ("a ", "an "):
+        if name.startswith(article):
+            return name[len(article) :] + "s"
+    return name
+
+
+def value_type_name(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "a boolean"
+    if isinstance(v, int):
+        return f"an integer ({v})"
+    if isinstance(v, float):
+        return f"a number ({v})"
+    if isinstance(v, str):
+        return "a string"
+    if isinstance(v, list):
+        return "a list"
+    if isinstance(v, dict):
+        return "a map"
+    return type(v).__name__
+
+
+def conforms(v: Any, t: Any) -> bool:
+    """Whether value ``v`` fits annotation ``t`` (no coercion: 644 is not "644")."""
+    origin = get_origin(t)
+    if t is Any:
+        return True
+    if t is type(None):
+        return v is None
+    if t is bool:
+        return isinstance(v, bool)
+    if t is int:
+        return isinstance(v, int) and not isinstance(v, bool)
+    if t is float:
+        return isinstance(v, int | float) and not isinstance(v, bool)
+    if t is str:
+        return isinstance(v, str)
+    if origin is list:
+        (inner,) = get_args(t) or (Any,)
+        return isinstance(v, list) and all(conforms(x, inner) for x in v)
+    if origin is dict:
+        _, inner = get_args(t) or (str, Any)
+        return isinstance(v, dict) and all(
+            isinstance(k, str) and conforms(x, inner) for k, x in v.items()
+        )
+    if origin is Literal:
+        return any(v == a and type(v) is type(a) for a in get_args(t))
+    if origin in (Union, types.UnionType):
+        return any(conforms(v, a) for a in get_args(t))
+    return isinstance(v, t) if isinstance(t, type) else False
+
+
+def validate_args(
+    op: OpType,
+    raw: Mapping[str, Any],
+    key_span: Callable[[str], Span | None],
+    value_span: Callable[[str], Span | None],
+    op_span: Span | None,
+) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
+    """Check ``raw`` against ``op``'s argument class; return canonical args or diagnostics."""
+    out: list[Diagnostic] = []
+    fields = {f.name: f for f in op.fields()}
+    hints = op.hints()
+    for name in raw:
+        if name not in fields:
+            out.append(
+                diag(
+                    m.UNKNOWN_ARG,
+                    key_span(name),
+                    kind=op.kind,
+                    name=name,
+                    hint=suggest(name, fields) or f"{op.kind} takes: {', '.join(fields)}",
+                )
+            )
+    canonical: dict[str, Any] = {}
+    for name, f in fields.items():
+        if name not in raw:
+            if f.default is _MISSING and f.default_factory is _MISSING:
+                out.append(diag(m.MISSING_ARG, op_span, kind=op.kind, name=name))
+                continue
+            canonical[name] = f.default if f.default is not _MISSING else f.default_factory()
+            continue
+        v = raw[name]
+        t = hints[name]
+        if not conforms(v, t):
+            out.append(
+                diag(
+                    m.WRONG_TYPE,
+                    value_span(name),
+                    what=f'"{name}" of {op.kind}',
+                    expected=type_name(t),
+                    got=value_type_name(v),
+                    hint=f.metadata.get("type_hint"),
+                )
+            )
+            continue
+        check: Check | None = f.metadata.get("check")
+        problem = check(v) if check and v is not None else None
+        if problem:
+            out.append(diag(m.BAD_VALUE, value_span(name), what=f'"{name}"', detail=problem))
+            continue
+        canonical[name] = v
+    return (None if out else canonical), out
+
+
+def check_octal_mode(v: Any) -> str | None:
+    """A file mode is a string of 3 or 4 octal digits, like "0644"."""
+    if isinstance(v, str) and 3 <= len(v) <= 4 and all(c in "01234567" for c in v):
+        return None
+    return f'{v!r} is not an octal file mode like "0644"'
+
+
+MODE_HINT = 'write file modes as quoted strings, e.g. mode = "0644"'
