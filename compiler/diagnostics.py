@@ -60,10 +60,13 @@ class Collector:
         self.diagnostics: list[Diagnostic] = []
 
     def add(self, d: Diagnostic) -> None:
-        self.diagnostics.append(d)
+        # The same mistake evaluated for many hosts is reported once.
+        if d not in self.diagnostics:
+            self.diagnostics.append(d)
 
     def extend(self, ds: Iterable[Diagnostic]) -> None:
-        self.diagnostics.extend(ds)
+        for d in ds:
+            self.add(d)
 
     def check(self) -> None:
         if self.diagnostics:

@@ -1,0 +1,192 @@
+"""Python deploys: run ``deploy.py`` once per host and record the ops it calls.
+
+The deploy calls operations through ``specops.ops`` (``files.directory(...)``);
+each call lands here, in the ``Recorder`` of the host being compiled, is
+validated against the catalog exactly like a spec op, and becomes an
+``OpNode``. The result is the same ``Program`` a spec file produces, so it goes
+through the same optimizer and runtime.
+
+The active recorder lives in a context variable: that is the one context the
+user-facing API offers (pyinfra users expect module-level calls); the rest of
+the compiler never reads it. An op's id is its ``_id=`` or ``deploy.py:LINE``.
+"""
+
+from __future__ import annotations
+
+import runpy
+import sys
+import traceback
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from . import messages as m
+from .catalog import Catalog, validate_args
+from .diagnostics import Collector, SpecError, diag, suggest
+from .inventory import Host, Inventory, select
+from .ir import HostProgram, OpNode, Program
+from .source import Span
+
+OPTIONS = ("_id", "_requires", "_tags", "_desc")
+
+
+@dataclass(frozen=True)
+class HostInfo:
+    """The host a deploy is being compiled for, as deploy code sees it."""
+
+    name: str
+    vars: Mapping[str, Any]
+
+
+@dataclass
+class Recorder:
+    file: str
+    catalog: Catalog
+    host: HostInfo
+    collector: Collector
+    ops: list[OpNode] = field(default_factory=list)
+
+    def record(self, kind: str, kwargs: dict[str, Any]) -> None:
+        span = call_span(self.file)
+        optype = self.catalog.get(kind)
+        if optype is None:
+            self.collector.add(diag(m.UNKNOWN_OP, span, kind=kind,
+                                    hint=suggest(kind, self.catalog.kinds())))
+            return
+        options = {k: kwargs.pop(k) for k in list(kwargs) if k in OPTIONS}
+        for k in list(kwargs):
+            if k.startswith("_"):
+                self.collector.add(diag(m.UNKNOWN_ARG, span, kind=kind, name=k,
+                                        hint=suggest(k, OPTIONS) or f"options are {', '.join(OPTIONS)}"))
+                kwargs.pop(k)
+        args, problems = validate_args(optype, kwargs, lambda _: span, lambda _: span, span)
+        self.collector.extend(problems)
+        if args is None:
+            return
+        op_id = options.get("_id") or self._default_id(span)
+        if any(op.id == op_id for op in self.ops):
+            self.collector.add(diag(m.DUPLICATE_ID, span, id=op_id,
+                                    hint="give each op its own _id="))
+            return
+        self.ops.append(OpNode(
+            id=op_id, kind=kind, args=args,
+            requires=tuple(_as_list(options.get("_requires"))),
+            tags=tuple(_as_list(options.get("_tags"))),
+            desc=options.get("_desc"), origin=(span,),
+        ))
+
+    def _default_id(self, span: Span) -> str:
+        base = f"{Path(self.file).name}:{span.line}"
+        taken = {op.id for op in self.ops}
+        if base not in taken:
+            return base
+        n = 1
+        while f"{base}[{n}]" in taken:
+            n += 1
+        return f"{base}[{n}]"
+
+
+def _as_list(v: Any) -> list[str]:
+    if v is None:
+        return []
+    return [v] if isinstance(v, str) else list(v)
+
+
+_current: ContextVar[Recorder | None] = ContextVar("specops_recorder", default=None)
+
+
+def current() -> Recorder:
+    rec = _current.get()
+    if rec is None:
+        raise RuntimeError(
+            "specops operations record into a deploy: run this file with "
+            "`specops plan deploy.py` or `specops apply deploy.py`"
+        )
+    return rec
+
+
+@contextmanager
+def recording(rec: Recorder) -> Iterator[Recorder]:
+    token = _current.set(rec)
+    try:
+        yield rec
+    finally:
+        _current.reset(token)
+
+
+def _frame_in(file: str) -> FrameType | None:
+    target = str(Path(file).resolve())
+    f: FrameType | None = sys._getframe(1)
+    while f is not None:
+        if str(Path(f.f_code.co_filename).resolve()) == target:
+            return f
+        f = f.f_back
+    return None
+
+
+def call_span(file: str) -> Span:
+    """The span of the call expression in ``file`` that is running right now."""
+    f = _frame_in(file)
+    if f is None:
+        return Span.point(file, 1, 1)
+    positions = list(f.f_code.co_positions())
+    idx = f.f_lasti // 2
+    if 0 <= idx < len(positions):
+        line, end_line, col, end_col = positions[idx]
+        if line is not None and col is not None:
+            end = end_col if end_line == line and end_col is not None else col + 1
+            return Span(file, line, col + 1, line, end + 1)
+    return Span.point(file, f.f_lineno, 1)
+
+
+def _python_error(file: str, exc: BaseException) -> SpecError:
+    if isinstance(exc, SyntaxError) and exc.lineno:
+        span = Span.point(file, exc.lineno, exc.offset or 1)
+        return SpecError([diag(m.PYTHON_ERROR, span, detail=f"syntax error: {exc.msg}")])
+    span = None
+    target = str(Path(file).resolve())
+    for fs in traceback.extract_tb(exc.__traceback__):
+        if str(Path(fs.filename).resolve()) == target and fs.lineno:
+            col = (fs.colno or 0) + 1
+            end = (fs.end_colno or col) + 1 if fs.end_lineno == fs.lineno else col + 1
+            span = Span(file, fs.lineno, col, fs.lineno, end)
+    detail = f"{type(exc).__name__}: {exc}"
+    return SpecError([diag(m.PYTHON_ERROR, span, detail=detail,
+                           hint="the deploy raised this while it was being compiled")])
+
+
+def run_deploy(file: str, inventory: Inventory, catalog: Catalog,
+               limit: list[str] | None = None) -> Program:
+    """Run the deploy once per host of ``inventory`` and return the recorded program."""
+    hosts: list[Host] = list(inventory.hosts)
+    c = Collector()
+    if limit is not None:
+        names, unknown = select(inventory, limit)
+        for name in unknown:
+            c.add(diag(m.UNKNOWN_HOST, None, name=name, hint=suggest(name, inventory.names())))
+        hosts = [h for h in hosts if h.name in names]
+    out: list[HostProgram] = []
+    sys.path.insert(0, str(Path(file).resolve().parent))
+    try:
+        for host in hosts:
+            hvars: dict[str, Any] = {}
+            for g in inventory.groups_of(host.name):
+                hvars.update(g.vars)
+            hvars.update(host.vars)
+            rec = Recorder(file, catalog, HostInfo(host.name, hvars), c)
+            with recording(rec):
+                try:
+                    runpy.run_path(file, run_name="__specops_deploy__")
+                except SpecError as e:
+                    c.extend(e.diagnostics)
+                except Exception as e:  # user code: report it located, never a traceback
+                    c.extend(_python_error(file, e).diagnostics)
+            out.append(HostProgram(host.name, host.connection, tuple(rec.ops)))
+    finally:
+        sys.path.remove(str(Path(file).resolve().parent))
+    c.check()
+    return Program(tuple(out))

@@ -1,0 +1,281 @@
+"""The executor: plan and apply a ``Program`` on its hosts, in parallel.
+
+Per host the cost is fixed, whatever the number of ops: one connection, one
+batched fact read (``facts.gather``), one apply script. The script runs the
+changed ops in order, each between markers with its own exit status, so a
+failure is pinned to its op and the ops after it are reported as not run.
+Hosts run on a bounded thread pool; a failing or unreachable host never stops
+the others. The plan an apply shows is the plan it runs: connections stay
+open between the two steps and nothing is re-read.
+"""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from specops.compiler.ir import HostProgram, OpNode, Program
+
+from .connectors import ConnectError, Connector, connect
+from .facts import FactError, FactRef, Facts, gather
+from .files import PlanError
+from .operation import OPERATIONS, Action, Change
+
+
+@dataclass(frozen=True)
+class OpPlan:
+    node: OpNode
+    changes: tuple[Change, ...]
+    error: str | None = None
+
+    @property
+    def action(self) -> Action | None:
+        """The op's headline action: the strongest of its changes."""
+        acts = {c.action for c in self.changes}
+        for a in (Action.CREATE, Action.DELETE, Action.RUN, Action.UPDATE):
+            if a in acts:
+                return a
+        return None
+
+
+@dataclass(frozen=True)
+class HostPlan:
+    host: str
+    target: str
+    ops: tuple[OpPlan, ...] = ()
+    error: str | None = None
+    hint: str | None = None
+    unreachable: bool = False
+
+    @property
+    def changed(self) -> list[OpPlan]:
+        return [o for o in self.ops if o.changes]
+
+
+class Status(enum.Enum):
+    OK = "ok"
+    CHANGED = "changed"
+    FAILED = "failed"
+    NOT_RUN = "not run"
+
+
+@dataclass(frozen=True)
+class OpResult:
+    id: str
+    kind: str
+    status: Status
+    changes: tuple[Change, ...] = ()
+    output: str = ""
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class HostResult:
+    host: str
+    target: str
+    ops: tuple[OpResult, ...] = ()
+    error: str | None = None
+    hint: str | None = None
+    unreachable: bool = False
+    round_trips: int = 0
+
+    def count(self, status: Status) -> int:
+        return sum(1 for o in self.ops if o.status is status)
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None or any(o.status is Status.FAILED for o in self.ops)
+
+
+def plan_ops(hp: HostProgram, facts: Facts) -> tuple[OpPlan, ...]:
+    """Plan every op against the facts, each seeing the predicted effects of earlier ones."""
+    out: list[OpPlan] = []
+    for node in hp.ops:
+        op = OPERATIONS[node.kind]
+        a = op.args(node.args)
+        try:
+            changes = tuple(op.plan(a, facts))
+            if changes:
+                facts.update(op.effects(a, facts))
+        except PlanError as e:
+            out.append(OpPlan(node, (), str(e)))
+            continue
+        out.append(OpPlan(node, changes))
+    return tuple(out)
+
+
+def needed_facts(hp: HostProgram) -> list[FactRef[Any]]:
+    refs: list[FactRef[Any]] = []
+    for node in hp.ops:
+        op = OPERATIONS[node.kind]
+        refs.extend(op.facts(op.args(node.args)))
+    return refs
+
+
+def apply_script(plan: HostPlan, nonce: str) -> str:
+    """The one script that applies a host's changes; empty when nothing changes."""
+    lines: list[str] = []
+    for i, op in enumerate(plan.ops):
+        if op.error:
+            break  # ops after a refused one must not run: they may depend on it
+        if not op.changes:
+            continue
+        lines.append(f"printf '%s\\n' '@@specops:{nonce}:op:{i}'")
+        lines.append("( set -e")
+        lines += [c.render() for ch in op.changes for c in ch.commands]
+        lines.append(") </dev/null 2>&1")
+        lines.append("rc=$?")
+        lines.append(f"printf '\\n@@specops:{nonce}:rc:{i} %d\\n' \"$rc\"")
+        lines.append('[ "$rc" -eq 0 ] || exit "$rc"')
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def read_results(plan: HostPlan, stdout: str, nonce: str, tail: str) -> tuple[OpResult, ...]:
+    """Each op's outcome from the apply script's marked output."""
+    out: list[OpResult] = []
+    stopped: str | None = None
+    for i, op in enumerate(plan.ops):
+        n = op.node
+        if stopped is not None:
+            out.append(OpResult(n.id, n.kind, Status.NOT_RUN, op.changes, error=stopped))
+            continue
+        if op.error:
+            out.append(OpResult(n.id, n.kind, Status.FAILED, (), error=op.error))
+            stopped = f"{n.id} failed"
+            continue
+        if not op.changes:
+            out.append(OpResult(n.id, n.kind, Status.OK))
+            continue
+        start = stdout.find(f"@@specops:{nonce}:op:{i}\n")
+        end_mark = f"\n@@specops:{nonce}:rc:{i} "
+        end = stdout.find(end_mark, start) if start >= 0 else -1
+        if start < 0 or end < 0:
+            output = stdout[start:].split("\n", 1)[-1] if start >= 0 else ""
+            out.append(OpResult(n.id, n.kind, Status.FAILED, op.changes, output,
+                                f"the host stopped answering{': ' + tail if tail else ''}"))
+            stopped = f"{n.id} failed"
+            continue
+        output = stdout[start + len(f"@@specops:{nonce}:op:{i}\n") : end]
+        code = int(stdout[end + len(end_mark) :].split("\n", 1)[0] or 255)
+        if code == 0:
+            out.append(OpResult(n.id, n.kind, Status.CHANGED, op.changes, output))
+        else:
+            out.append(OpResult(n.id, n.kind, Status.FAILED, op.changes, output,
+                                f"exit code {code}"))
+            stopped = f"{n.id} failed"
+    return tuple(out)
+
+
+@dataclass
+class _Session:
+    program: HostProgram
+    conn: Connector | None = None
+    plan: HostPlan | None = None
+
+
+@dataclass
+class Runner:
+    """Plans a program on all its hosts, then (optionally) applies that same plan."""
+
+    program: Program
+    parallel: int | None = None
+    accept_new_host_keys: bool = False
+    connector: Callable[[HostProgram], Connector] | None = None
+    _sessions: list[_Session] = field(default_factory=list)
+
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _pool(self) -> ThreadPoolExecutor:
+        n = self.parallel or min(32, max(1, len(self.program.hosts)))
+        return ThreadPoolExecutor(max_workers=n, thread_name_prefix="specops-host")
+
+    def _connect(self, hp: HostProgram) -> Connector:
+        if self.connector is not None:
+            return self.connector(hp)
+        return connect(hp.connection, self.accept_new_host_keys)
+
+    def _plan_one(self, s: _Session) -> HostPlan:
+        hp = s.program
+        target = hp.connection.target
+        try:
+            conn = self._connect(hp)
+            conn.open()
+        except ConnectError as e:
+            return HostPlan(hp.name, target, error=str(e), hint=e.hint, unreachable=True)
+        s.conn = conn
+        try:
+            facts, _ = gather(conn, needed_facts(hp))
+        except FactError as e:
+            return HostPlan(hp.name, target, error=str(e))
+        except Exception as e:  # a transport failure mid-read: report it against the host
+            return HostPlan(hp.name, target, error=f"{type(e).__name__}: {e}", unreachable=True)
+        return HostPlan(hp.name, target, plan_ops(hp, facts))
+
+    def plan(self, on_done: Callable[[HostPlan], None] | None = None) -> list[HostPlan]:
+        self._sessions = [_Session(hp) for hp in self.program.hosts]
+
+        def work(s: _Session) -> HostPlan:
+            s.plan = self._plan_one(s)
+            if on_done:
+                on_done(s.plan)
+            return s.plan
+
+        with self._pool() as pool:
+            return list(pool.map(work, self._sessions))
+
+    def _apply_one(self, s: _Session) -> HostResult:
+        plan = s.plan
+        assert plan is not None  # plan() ran first: apply() checks
+        if plan.error or s.conn is None:
+            return HostResult(plan.host, plan.target, error=plan.error, hint=plan.hint,
+                              unreachable=plan.unreachable,
+                              round_trips=s.conn.round_trips if s.conn else 0)
+        nonce = secrets.token_hex(8)
+        script = apply_script(plan, nonce)
+        stdout, tail = "", ""
+        if script:
+            try:
+                r = s.conn.run("sh -s", stdin=script)
+                stdout, tail = r.stdout, r.stderr.strip()[-300:]
+            except Exception as e:  # the connection died mid-apply
+                tail = f"{type(e).__name__}: {e}"
+        results = read_results(plan, stdout, nonce, tail)
+        return HostResult(plan.host, plan.target, results, round_trips=s.conn.round_trips)
+
+    def apply(self, on_done: Callable[[HostResult], None] | None = None) -> list[HostResult]:
+        if not self._sessions or any(s.plan is None for s in self._sessions):
+            raise RuntimeError("Runner.apply() needs Runner.plan() first")
+
+        def work(s: _Session) -> HostResult:
+            r = self._apply_one(s)
+            if on_done:
+                on_done(r)
+            return r
+
+        with self._pool() as pool:
+            return list(pool.map(work, self._sessions))
+
+    def close(self) -> None:
+        for s in self._sessions:
+            if s.conn is not None:
+                try:
+                    s.conn.close()
+                except Exception:  # closing a dead connection must not hide the results
+                    pass
+
+
+def summarize(plans: Iterable[HostPlan]) -> dict[Action, int]:
+    counts = dict.fromkeys(Action, 0)
+    for p in plans:
+        for op in p.ops:
+            if op.action is not None:
+                counts[op.action] += 1
+    return counts

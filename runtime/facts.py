@@ -1,0 +1,133 @@
+"""Facts: a command plus a pure parser, and the one batched read that gathers them.
+
+A fact class names a shell command (built from quoted parts) and a pure
+``parse(output) -> T``. Its registry name comes from its module and class
+(``files.FileInfo``) and is never typed twice. ``FactRef`` is a fact with its
+parameters: hashable, typed, and the key of the ``Facts`` mapping. All facts a
+host needs are read with one command (``gather``), delimited by markers.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
+
+from .command import Command, raw, sh
+from .connectors import Connector, Result
+
+T = TypeVar("T")
+
+
+class Fact(Generic[T]):
+    """Base class of facts; subclasses define ``command`` and ``parse``."""
+
+    name: ClassVar[str]
+    registry: ClassVar[dict[str, type[Fact[Any]]]] = {}
+
+    def __init_subclass__(cls) -> None:
+        cls.name = f"{cls.__module__.rsplit('.', 1)[-1]}.{cls.__name__}"
+        Fact.registry[cls.name] = cls
+
+    @classmethod
+    def ref(cls: type[Fact[T]], **params: str) -> FactRef[T]:
+        return FactRef(cls, tuple(sorted(params.items())))
+
+    @classmethod
+    def command(cls, **params: str) -> Command:
+        raise NotImplementedError(f"{cls.name} defines no command")
+
+    @classmethod
+    def parse(cls, output: str) -> T:
+        raise NotImplementedError(f"{cls.name} defines no parser")
+
+
+@dataclass(frozen=True)
+class FactRef(Generic[T]):
+    fact: type[Fact[T]]
+    params: tuple[tuple[str, str], ...]
+
+    def command(self) -> Command:
+        return self.fact.command(**dict(self.params))
+
+    def __str__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.params)
+        return f"{self.fact.name}({args})"
+
+
+class Facts:
+    """Fact values by reference; a later op sees the predicted effects of earlier ones."""
+
+    def __init__(self, values: Mapping[FactRef[Any], Any] | None = None) -> None:
+        self._values: dict[FactRef[Any], Any] = dict(values or {})
+
+    def __getitem__(self, ref: FactRef[T]) -> T:
+        value: T = self._values[ref]
+        return value
+
+    def __contains__(self, ref: object) -> bool:
+        return ref in self._values
+
+    def update(self, values: Mapping[FactRef[Any], Any]) -> None:
+        self._values.update(values)
+
+    def items(self) -> Iterable[tuple[FactRef[Any], Any]]:
+        return self._values.items()
+
+
+class FactError(Exception):
+    def __init__(self, ref: FactRef[Any], detail: str) -> None:
+        super().__init__(f"reading {ref}: {detail}")
+        self.ref = ref
+
+
+def batch_script(refs: list[FactRef[Any]], nonce: str) -> str:
+    """One shell script that prints every fact's output between markers."""
+    lines = []
+    for i, ref in enumerate(refs):
+        lines.append(f"printf '%s\\n' '@@specops:{nonce}:fact:{i}'")
+        lines.append(f"( {ref.command().render()} ) </dev/null 2>/dev/null")
+        lines.append(f"printf '\\n@@specops:{nonce}:end:{i} %d\\n' \"$?\"")
+    return "\n".join(lines) + "\n"
+
+
+def split_batch(stdout: str, count: int, nonce: str) -> list[tuple[str, int] | None]:
+    """Each fact's (output, exit code) from a batch run; None where output is missing."""
+    out: list[tuple[str, int] | None] = [None] * count
+    for i in range(count):
+        start = f"@@specops:{nonce}:fact:{i}\n"
+        end = f"\n@@specops:{nonce}:end:{i} "
+        a = stdout.find(start)
+        b = stdout.find(end, a + len(start)) if a >= 0 else -1
+        if a < 0 or b < 0:
+            continue
+        rest = stdout[b + len(end) :].split("\n", 1)[0]
+        out[i] = (stdout[a + len(start) : b], int(rest) if rest.strip().isdigit() else 255)
+    return out
+
+
+def gather(conn: Connector, refs: Iterable[FactRef[Any]]) -> tuple[Facts, Result | None]:
+    """Read all ``refs`` in one round trip; parse each with its fact's parser."""
+    unique = list(dict.fromkeys(refs))
+    if not unique:
+        return Facts(), None
+    nonce = secrets.token_hex(8)
+    result = conn.run("sh -s", stdin=batch_script(unique, nonce))
+    values: dict[FactRef[Any], Any] = {}
+    for ref, got in zip(unique, split_batch(result.stdout, len(unique), nonce), strict=True):
+        if got is None:
+            raise FactError(ref, f"no output (exit {result.exited}): {result.stderr.strip()[:200]}")
+        output, code = got
+        if code != 0:
+            raise FactError(ref, f"command failed with exit code {code}")
+        try:
+            values[ref] = ref.fact.parse(output)
+        except (ValueError, IndexError) as e:
+            raise FactError(ref, f"unexpected output: {e}") from None
+    return Facts(values), result
+
+
+def guard(test: Command, then: Command) -> Command:
+    """``then`` runs only when ``test`` fails: ``test || then``."""
+    return test + sh(raw("||"), raw("{")) + then + sh(raw(";"), raw("}"))

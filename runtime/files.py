@@ -1,0 +1,373 @@
+"""File operations: directory, file, line, link, absent.
+
+Each op reads ``FileInfo``/``FileContent`` facts and plans pure changes whose
+commands are safe to run against a host that drifted after the plan: writes
+are atomic (``writes``), edits are compare-and-swap, the rest is idempotent.
+"""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from specops.compiler.catalog import MODE_HINT, arg, check_octal_mode
+
+from .command import Command, sh
+from .facts import FactRef, Facts
+from .files_facts import Content, FileContent, FileInfo, FileStat
+from .operation import Action, Change, Operation, register
+from .writes import sha256, write_file, write_if_unchanged
+
+
+class PlanError(Exception):
+    """The host is in a state this op refuses to change (reported against the op)."""
+
+
+def check_absolute(v: Any) -> str | None:
+    if isinstance(v, str) and v.startswith("/") and "\0" not in v:
+        return None
+    return f"{v!r} is not an absolute path"
+
+
+def check_regex(v: Any) -> str | None:
+    try:
+        re.compile(v)
+    except re.error as e:
+        return f"not a valid regular expression: {e}"
+    return None
+
+
+def _path(doc: str) -> Any:
+    return arg(doc=doc, check=check_absolute)
+
+
+def _mode() -> Any:
+    return arg(None, doc='Permission bits as an octal string, e.g. "0644".', check=check_octal_mode,
+               type_hint=MODE_HINT)
+
+
+def _owner_user() -> Any:
+    return arg(None, doc="Owning user name.")
+
+
+def _owner_group() -> Any:
+    return arg(None, doc="Owning group name.")
+
+
+def attr_changes(path: str, st: FileStat, mode: str | None, user: str | None,
+                 group: str | None) -> list[Change]:
+    """Changes bringing an existing path's mode and owner to the declared ones."""
+    out = []
+    if mode and st.mode != mode.zfill(4):
+        out.append(Change(Action.UPDATE, f"mode {st.mode} → {mode.zfill(4)}", (sh("chmod", mode, path),)))
+    if user and st.user != user:
+        out.append(Change(Action.UPDATE, f"owner {st.user} → {user}", (sh("chown", user, path),)))
+    if group and st.group != group:
+        out.append(Change(Action.UPDATE, f"group {st.group} → {group}", (sh("chgrp", group, path),)))
+    return out
+
+
+def unified_diff(path: str, old: bytes | None, new: bytes) -> str:
+    """A unified diff of two contents, or a one-line note for binary content."""
+    try:
+        a = (old or b"").decode("utf-8").splitlines(keepends=True)
+        b = new.decode("utf-8").splitlines(keepends=True)
+    except UnicodeDecodeError:
+        return f"binary content: {len(old or b'')} → {len(new)} bytes\n"
+    fromfile = path if old is not None else "/dev/null"
+    lines = list(difflib.unified_diff(a, b, fromfile, path))
+    return "".join(x if x.endswith("\n") else x + "\n\\ No newline at end of file\n" for x in lines)
+
+
+def _stat_after(st: FileStat | None, type_: str, mode: str | None, user: str | None,
+                group: str | None, size: int = 0) -> FileStat:
+    return FileStat(type_, (mode or (st.mode if st else "0644")).zfill(4),  # type: ignore[arg-type]
+                    user or (st.user if st else "root"), group or (st.group if st else "root"), size)
+
+
+# -- files.directory ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DirectoryArgs:
+    path: str = _path("Absolute path of the directory; missing parents are created.")
+    mode: str | None = _mode()
+    user: str | None = _owner_user()
+    group: str | None = _owner_group()
+
+
+@register
+class Directory(Operation[DirectoryArgs]):
+    """Ensure a directory exists, with mode and owner.
+
+    Example: ``[ops.app] op = "files.directory"  path = "/srv/app"  mode = "0755"``
+    """
+
+    kind = "files.directory"
+    Args = DirectoryArgs
+    identity = ("path",)
+
+    def facts(self, a: DirectoryArgs) -> list[FactRef[Any]]:
+        return [FileInfo.ref(path=a.path)]
+
+    def plan(self, a: DirectoryArgs, f: Facts) -> list[Change]:
+        st = f[FileInfo.ref(path=a.path)]
+        if st is None:
+            cmds = [sh("mkdir", "-p", "--", a.path)]
+            cmds += [c for ch in attr_changes(a.path, _stat_after(None, "directory", "0755", "", ""),
+                                              a.mode, a.user, a.group) for c in ch.commands]
+            return [Change(Action.CREATE, f"create directory {a.path}", tuple(cmds))]
+        if st.type != "directory":
+            raise PlanError(f"{a.path} exists and is a {st.type}, not a directory")
+        return attr_changes(a.path, st, a.mode, a.user, a.group)
+
+    def effects(self, a: DirectoryArgs, f: Facts) -> Mapping[FactRef[Any], Any]:
+        st = f[FileInfo.ref(path=a.path)]
+        return {FileInfo.ref(path=a.path): _stat_after(st, "directory", a.mode or (None if st else "0755"),
+                                                       a.user, a.group)}
+
+
+# -- files.file -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileArgs:
+    path: str = _path("Absolute path of the file.")
+    content: str | None = arg(None, doc="The whole content; when unset, the file only has to exist.")
+    mode: str | None = _mode()
+    user: str | None = _owner_user()
+    group: str | None = _owner_group()
+
+
+@register
+class File(Operation[FileArgs]):
+    """Ensure a regular file exists, optionally with exact content, mode and owner.
+
+    Content is written atomically (temp file + rename); a plan shows a unified diff.
+    Example: ``[ops.motd] op = "files.file"  path = "/etc/motd"  content = "hello\\n"``
+    """
+
+    kind = "files.file"
+    Args = FileArgs
+    identity = ("path",)
+
+    def facts(self, a: FileArgs) -> list[FactRef[Any]]:
+        refs: list[FactRef[Any]] = [FileInfo.ref(path=a.path)]
+        if a.content is not None:
+            refs.append(FileContent.ref(path=a.path))
+        return refs
+
+    def plan(self, a: FileArgs, f: Facts) -> list[Change]:
+        st = f[FileInfo.ref(path=a.path)]
+        if st is not None and st.type != "file":
+            raise PlanError(f"{a.path} exists and is a {st.type}, not a regular file")
+        new = a.content.encode("utf-8") if a.content is not None else None
+        if st is None:
+            data = new if new is not None else b""
+            cmd = write_file(a.path, data, mode=a.mode, user=a.user, group=a.group, existing=False)
+            size = f" ({len(data)} bytes)" if new is not None else ""
+            diff = unified_diff(a.path, None, data) if new else None
+            return [Change(Action.CREATE, f"create file {a.path}{size}", (cmd,), diff)]
+        changes: list[Change] = []
+        if new is not None:
+            cur: Content | None = f[FileContent.ref(path=a.path)]
+            if cur is None or cur.sha256 != sha256(new):
+                old = cur.data if cur is not None else None
+                cmd = write_file(a.path, new, mode=a.mode, user=a.user, group=a.group, existing=True)
+                diff = unified_diff(a.path, old, new) if old is not None or cur is None else (
+                    f"content changed ({st.size} → {len(new)} bytes)\n")
+                changes.append(Change(Action.UPDATE, f"update content of {a.path}", (cmd,), diff))
+                # The atomic write set mode and owner already.
+                return changes + [
+                    Change(c.action, c.summary, ()) for c in attr_changes(a.path, st, a.mode, a.user, a.group)
+                ]
+        return changes + attr_changes(a.path, st, a.mode, a.user, a.group)
+
+    def effects(self, a: FileArgs, f: Facts) -> Mapping[FactRef[Any], Any]:
+        st = f[FileInfo.ref(path=a.path)]
+        out: dict[FactRef[Any], Any] = {}
+        if a.content is not None:
+            data = a.content.encode("utf-8")
+            out[FileContent.ref(path=a.path)] = Content(sha256(data), data)
+            size = len(data)
+        else:
+            size = st.size if st else 0
+            if FileContent.ref(path=a.path) in f and f[FileContent.ref(path=a.path)] is None:
+                out[FileContent.ref(path=a.path)] = Content(sha256(b""), b"")
+        out[FileInfo.ref(path=a.path)] = _stat_after(st, "file", a.mode, a.user, a.group, size)
+        return out
+
+
+# -- files.line -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineArgs:
+    path: str = _path("Absolute path of the file; created when missing and the line is present.")
+    line: str = arg(doc="The whole line, without its newline.")
+    regex: str | None = arg(None, doc="Lines matching this (Python) regular expression are replaced "
+                                      "by `line`; when none matches, `line` is appended.",
+                            check=check_regex)
+    present: bool = arg(True, doc="false removes the line (and lines matching `regex`).")
+
+
+def edit_lines(text: str, a: LineArgs) -> str:
+    """The content after ensuring ``a.line`` is (or is not) in ``text``; pure."""
+    lines = text.splitlines()
+    pattern = re.compile(a.regex) if a.regex else None
+
+    def hit(s: str) -> bool:
+        return s == a.line or bool(pattern and pattern.search(s))
+
+    if not a.present:
+        kept = [s for s in lines if not hit(s)]
+        return text if len(kept) == len(lines) else "".join(s + "\n" for s in kept)
+    if pattern and any(pattern.search(s) for s in lines):
+        new = [a.line if pattern.search(s) else s for s in lines]
+        if new == lines:
+            return text
+    elif a.line in lines:
+        return text
+    else:
+        new = [*lines, a.line]
+    return "".join(s + "\n" for s in new)
+
+
+@register
+class Line(Operation[LineArgs]):
+    """Ensure a line is in a file (or not), optionally replacing lines that match a regex.
+
+    Example: ``[ops.swappiness] op = "files.line"  path = "/etc/sysctl.conf"
+    line = "vm.swappiness = 10"  regex = "^vm.swappiness"``
+    """
+
+    kind = "files.line"
+    Args = LineArgs
+    identity = ("path", "line")
+
+    def facts(self, a: LineArgs) -> list[FactRef[Any]]:
+        return [FileInfo.ref(path=a.path), FileContent.ref(path=a.path)]
+
+    def plan(self, a: LineArgs, f: Facts) -> list[Change]:
+        st = f[FileInfo.ref(path=a.path)]
+        if st is not None and st.type != "file":
+            raise PlanError(f"{a.path} exists and is a {st.type}, not a regular file")
+        cur = f[FileContent.ref(path=a.path)]
+        if cur is None:
+            if not a.present:
+                return []
+            new = (a.line + "\n").encode("utf-8")
+            return [Change(Action.CREATE, f"create {a.path} with line {a.line!r}",
+                           (write_if_unchanged(a.path, None, new),), unified_diff(a.path, None, new))]
+        if cur.data is None:
+            raise PlanError(f"{a.path} is larger than specops edits line by line")
+        text = cur.data.decode("utf-8", "surrogateescape")
+        out = edit_lines(text, a)
+        if out == text:
+            return []
+        new = out.encode("utf-8", "surrogateescape")
+        what = "add" if a.present else "remove"
+        return [Change(Action.UPDATE, f"{what} line {a.line!r} in {a.path}",
+                       (write_if_unchanged(a.path, cur.data, new),), unified_diff(a.path, cur.data, new))]
+
+    def effects(self, a: LineArgs, f: Facts) -> Mapping[FactRef[Any], Any]:
+        cur = f[FileContent.ref(path=a.path)]
+        if cur is None and not a.present:
+            return {}
+        text = cur.data.decode("utf-8", "surrogateescape") if cur and cur.data is not None else ""
+        new = edit_lines(text, a).encode("utf-8", "surrogateescape") if cur else (a.line + "\n").encode()
+        st = f[FileInfo.ref(path=a.path)]
+        return {FileContent.ref(path=a.path): Content(sha256(new), new),
+                FileInfo.ref(path=a.path): _stat_after(st, "file", None, None, None, len(new))}
+
+
+# -- files.link -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkArgs:
+    path: str = _path("Absolute path of the symbolic link.")
+    target: str = arg(doc="What the link points to (absolute or relative to the link).")
+
+
+@register
+class Link(Operation[LinkArgs]):
+    """Ensure a symbolic link exists and points at a target.
+
+    An existing link to elsewhere is replaced atomically; a file or directory in
+    the way is an error, never silently removed.
+    Example: ``[ops.current] op = "files.link"  path = "/srv/app/current"  target = "releases/42"``
+    """
+
+    kind = "files.link"
+    Args = LinkArgs
+    identity = ("path",)
+
+    def facts(self, a: LinkArgs) -> list[FactRef[Any]]:
+        return [FileInfo.ref(path=a.path)]
+
+    def plan(self, a: LinkArgs, f: Facts) -> list[Change]:
+        st = f[FileInfo.ref(path=a.path)]
+        if st is None:
+            return [Change(Action.CREATE, f"link {a.path} → {a.target}",
+                           (sh("ln", "-s", "--", a.target, a.path),))]
+        if st.type != "link":
+            raise PlanError(f"{a.path} exists and is a {st.type}, not a symbolic link")
+        if st.target == a.target:
+            return []
+        return [Change(Action.UPDATE, f"relink {a.path}: {st.target} → {a.target}",
+                       (relink(a.path, a.target),))]
+
+    def effects(self, a: LinkArgs, f: Facts) -> Mapping[FactRef[Any], Any]:
+        return {FileInfo.ref(path=a.path): FileStat("link", "0777", "root", "root", len(a.target), a.target)}
+
+
+def relink(path: str, target: str) -> Command:
+    """Point an existing link elsewhere with one rename (no moment without a link)."""
+    from .command import raw
+
+    directory = posixpath.dirname(path) or "."
+    return sh(
+        raw("d=$(mktemp -d --"), posixpath.join(directory, ".specops-link-XXXXXXXX"),
+        raw(') && ln -s --'), target, raw('"$d/l" && mv -Tf -- "$d/l"'), path,
+        raw('&& rmdir -- "$d"'),
+    )
+
+
+# -- files.absent ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AbsentArgs:
+    path: str = _path("Absolute path to remove (a file, link, or directory with its content).")
+
+
+@register
+class Absent(Operation[AbsentArgs]):
+    """Ensure nothing exists at a path.
+
+    Example: ``[ops.old] op = "files.absent"  path = "/etc/nginx/sites-enabled/default"``
+    """
+
+    kind = "files.absent"
+    Args = AbsentArgs
+    identity = ("path",)
+
+    def facts(self, a: AbsentArgs) -> list[FactRef[Any]]:
+        return [FileInfo.ref(path=a.path)]
+
+    def plan(self, a: AbsentArgs, f: Facts) -> list[Change]:
+        st = f[FileInfo.ref(path=a.path)]
+        if st is None:
+            return []
+        if a.path.rstrip("/") in ("", "/"):
+            raise PlanError("refusing to remove /")
+        what = {"directory": "directory", "link": "link"}.get(st.type, "file")
+        return [Change(Action.DELETE, f"remove {what} {a.path}", (sh("rm", "-rf", "--", a.path),))]
+
+    def effects(self, a: AbsentArgs, f: Facts) -> Mapping[FactRef[Any], Any]:
+        return {FileInfo.ref(path=a.path): None, FileContent.ref(path=a.path): None}

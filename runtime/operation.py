@@ -1,0 +1,84 @@
+"""Operations: typed arguments, the facts they need, and a pure plan.
+
+An operation class binds an ``Args`` dataclass (the compiler validates spec
+values against it and ``schemas/`` is generated from it), lists the facts it
+reads, and plans: ``plan(args, facts) -> list[Change]`` is a pure function.
+Each change carries a human summary, an optional diff, and shell commands
+that are guarded themselves, so an apply stays correct if the host drifted
+after the plan. ``effects`` predicts the facts after the op ran, so ops later
+in the same run plan against the state the earlier ones leave behind.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
+
+from specops.compiler.catalog import Catalog, OpType
+
+from .command import Command
+from .facts import FactRef, Facts
+
+
+class Action(enum.Enum):
+    """What a change does; the value is the symbol a plan shows."""
+
+    CREATE = "+"
+    UPDATE = "~"
+    DELETE = "-"
+    RUN = "!"  # a command whose effect specops cannot see (server.shell)
+
+
+@dataclass(frozen=True)
+class Change:
+    action: Action
+    summary: str
+    commands: tuple[Command, ...]
+    diff: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"action": self.action.name.lower(), "summary": self.summary,
+                               "commands": [c.display() for c in self.commands]}
+        if self.diff is not None:
+            out["diff"] = self.diff
+        return out
+
+
+A = TypeVar("A")
+
+
+class Operation(Generic[A]):
+    """Base class of operations. Subclasses set ``kind`` and ``Args``."""
+
+    kind: ClassVar[str]
+    Args: ClassVar[type]
+    identity: ClassVar[tuple[str, ...]] = ()
+
+    def facts(self, a: A) -> list[FactRef[Any]]:
+        return []
+
+    def plan(self, a: A, f: Facts) -> list[Change]:
+        raise NotImplementedError
+
+    def effects(self, a: A, f: Facts) -> Mapping[FactRef[Any], Any]:
+        """Fact values once this op has run (only the ones later ops may read)."""
+        return {}
+
+    def args(self, raw: Mapping[str, Any]) -> A:
+        value: A = self.Args(**raw)
+        return value
+
+
+CATALOG = Catalog()
+OPERATIONS: dict[str, Operation[Any]] = {}
+
+O = TypeVar("O", bound=type[Operation[Any]])
+
+
+def register(cls: O) -> O:
+    """Add an operation class to the catalog; returns the class unchanged."""
+    CATALOG.register(OpType(cls.kind, cls.Args, cls.__doc__ or "", cls.identity))
+    OPERATIONS[cls.kind] = cls()
+    return cls

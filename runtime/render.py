@@ -1,0 +1,152 @@
+"""Plans and results for people (rich) and for machines (JSON).
+
+Nothing here runs commands; it only reads ``HostPlan``/``HostResult`` data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.text import Text
+
+from .executor import HostPlan, HostResult, OpPlan, Status, summarize
+from .operation import Action
+
+PLAN_VERSION = 1
+
+_STYLE = {Action.CREATE: "green", Action.UPDATE: "yellow", Action.DELETE: "red", Action.RUN: "cyan"}
+
+
+def _diff_text(diff: str) -> Text:
+    out = Text()
+    for line in diff.splitlines(keepends=True):
+        style = ""
+        if line.startswith("+") and not line.startswith("+++"):
+            style = "green"
+        elif line.startswith("-") and not line.startswith("---"):
+            style = "red"
+        elif line.startswith("@@"):
+            style = "cyan"
+        out.append("      " + line, style=style)
+    return out
+
+
+def _op_lines(console: Console, op: OpPlan) -> None:
+    if op.error:
+        console.print(Text.assemble(("  x ", "bold red"), (op.node.id, "bold"),
+                                    f"  ({op.node.kind}) ", (op.error, "red")))
+        return
+    for ch in op.changes:
+        console.print(Text.assemble((f"  {ch.action.value} ", _STYLE[ch.action]), (op.node.id, "bold"),
+                                    f"  {ch.summary}"))
+        if ch.diff:
+            console.print(_diff_text(ch.diff), end="")
+
+
+def summary_line(plans: Sequence[HostPlan]) -> str:
+    c = summarize(plans)
+    if not any(c.values()):
+        return "No changes. The hosts match the spec."
+    line = (f"Plan: {c[Action.CREATE]} to add, {c[Action.UPDATE]} to change, "
+            f"{c[Action.DELETE]} to remove")
+    line += f", {c[Action.RUN]} to run." if c[Action.RUN] else "."
+    return line
+
+
+def print_plan(console: Console, plans: Sequence[HostPlan]) -> None:
+    for p in plans:
+        head = Text.assemble((p.host, "bold"), (f" ({p.target})", "dim"))
+        if p.error:
+            label = "unreachable" if p.unreachable else "error"
+            console.print(head, Text(f"  {label}: {p.error}", style="bold red"))
+            if p.hint:
+                console.print(Text(f"  hint: {p.hint}", style="dim"))
+            continue
+        changed = [o for o in p.ops if o.changes or o.error]
+        if not changed:
+            console.print(head, Text("  no changes", style="dim"))
+            continue
+        console.print(head)
+        for op in changed:
+            _op_lines(console, op)
+    console.print()
+    console.print(Text(summary_line(plans), style="bold"))
+
+
+def print_results(console: Console, results: Sequence[HostResult]) -> None:
+    for r in results:
+        head = Text.assemble((r.host, "bold"), (f" ({r.target})", "dim"))
+        if r.error:
+            label = "unreachable" if r.unreachable else "error"
+            console.print(head, Text(f"  {label}: {r.error}", style="bold red"))
+            continue
+        for o in r.ops:
+            if o.status is Status.FAILED:
+                console.print(Text.assemble(("  x ", "bold red"), (o.id, "bold"), f"  ({o.kind}) failed: ",
+                                            (o.error or "", "red")))
+                if o.output.strip():
+                    console.print(Text("      " + o.output.strip().replace("\n", "\n      "), style="dim"))
+            elif o.status is Status.NOT_RUN:
+                console.print(Text.assemble(("  - ", "dim"), (o.id, "bold"), "  not run: ", o.error or ""))
+    console.print()
+    for r in results:
+        if r.error:
+            state = "[bold red]unreachable[/]" if r.unreachable else "[bold red]error[/]"
+            console.print(f"{r.host}: {state}")
+            continue
+        parts = [f"{r.count(Status.CHANGED)} changed", f"{r.count(Status.OK)} ok"]
+        if r.count(Status.FAILED):
+            parts.append(f"[bold red]{r.count(Status.FAILED)} failed[/]")
+        if r.count(Status.NOT_RUN):
+            parts.append(f"{r.count(Status.NOT_RUN)} not run")
+        console.print(f"{r.host}: " + ", ".join(parts))
+    done = sum(r.count(Status.CHANGED) for r in results)
+    bad = [r.host for r in results if r.failed]
+    verdict = f"Apply complete: {done} ops changed on {len(results)} hosts."
+    if bad:
+        verdict = f"Apply finished with failures on {len(bad)} of {len(results)} hosts: {', '.join(bad)}."
+    console.print(Text(verdict, style="bold"))
+
+
+def plan_json(plans: Sequence[HostPlan]) -> dict[str, Any]:
+    return {
+        "version": PLAN_VERSION,
+        "hosts": [
+            {
+                "name": p.host,
+                "target": p.target,
+                "error": p.error,
+                "unreachable": p.unreachable,
+                "ops": [
+                    {"id": o.node.id, "kind": o.node.kind, "error": o.error,
+                     "changes": [c.to_json() for c in o.changes]}
+                    for o in p.ops
+                ],
+            }
+            for p in plans
+        ],
+        "summary": {a.name.lower(): n for a, n in summarize(plans).items()},
+    }
+
+
+def results_json(results: Sequence[HostResult]) -> dict[str, Any]:
+    return {
+        "version": PLAN_VERSION,
+        "hosts": [
+            {
+                "name": r.host,
+                "target": r.target,
+                "error": r.error,
+                "unreachable": r.unreachable,
+                "round_trips": r.round_trips,
+                "ops": [
+                    {"id": o.id, "kind": o.kind, "status": o.status.value, "error": o.error,
+                     "output": o.output, "changes": [c.to_json() for c in o.changes]}
+                    for o in r.ops
+                ],
+            }
+            for r in results
+        ],
+    }

@@ -1,0 +1,68 @@
+"""Atomic writes on hosts: a temp file in the same directory, set up, then renamed.
+
+Every file specops writes goes through ``write_file``: the content lands in a
+private ``mktemp`` file beside the target, gets its mode and owner, and only
+then replaces the target with one ``rename``. A reader sees the old file or
+the new one, never a mix. ``write_if_unchanged`` adds a compare-and-swap guard
+for edits computed from the content the plan saw (``files.line``).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import posixpath
+
+from .command import Command, Part, raw, sh
+
+
+def _owner(user: str | None, group: str | None) -> str | None:
+    if user and group:
+        return f"{user}:{group}"
+    if user:
+        return user
+    if group:
+        return f":{group}"
+    return None
+
+
+def write_file(path: str, data: bytes, *, mode: str | None, user: str | None,
+               group: str | None, existing: bool) -> Command:
+    """Replace ``path`` with ``data`` atomically.
+
+    Unset mode/owner keep those of the existing file; a new file without a mode
+    gets 0644.
+    """
+    directory, name = posixpath.split(path)
+    template = posixpath.join(directory or ".", f".{name}.specops-XXXXXXXX")
+    payload = base64.b64encode(data).decode("ascii")
+    tmp = raw('"$t"')
+    parts: list[Part] = [raw("t=$(mktemp --"), template, raw(") && { printf %s"), payload,
+                         raw("| base64 -d >"), tmp]
+    # getopt_long takes "--reference FILE" as well as "--reference=FILE".
+    if existing:
+        parts += [raw("&& chmod --reference"), path, tmp, raw("&& chown --reference"), path, tmp]
+    if mode or not existing:
+        parts += [raw("&& chmod"), mode or "0644", tmp]
+    owner = _owner(user, group)
+    if owner:
+        parts += [raw("&& chown"), owner, tmp]
+    parts += [raw("&& mv -f --"), tmp, path, raw('; } || { rm -f -- "$t"; exit 1; }')]
+    return sh(*parts)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_if_unchanged(path: str, old: bytes | None, new: bytes) -> Command:
+    """Write ``new`` only if ``path`` still holds ``old`` (None: absent); no-op if it holds ``new``."""
+    expect = sha256(old) if old is not None else "absent"
+    write = write_file(path, new, mode=None, user=None, group=None, existing=old is not None)
+    return sh(
+        raw("if [ -e"), path, raw("]; then c=$(sha256sum <"), path, raw("| cut -c1-64); else c=absent; fi;"),
+        raw('if [ "$c" ='), sha256(new), raw("]; then :; elif [ \"$c\" ="), expect, raw("]; then"),
+    ) + write + sh(
+        raw("; else echo"), f"{path} changed on the host since it was planned; plan again",
+        raw(">&2; exit 1; fi"),
+    )

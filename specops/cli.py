@@ -1,0 +1,137 @@
+"""The ``specops`` command line: compile, plan, apply, ops.
+
+Exit codes: 0 success; 1 a user error (bad spec, bad arguments) or a plan
+that could not be made; 2 ``plan --detailed-exitcode`` found changes;
+3 an apply failed on some host; 4 some host was unreachable (and none failed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from rich.console import Console
+
+from specops import __version__
+from specops.compiler.diagnostics import SpecError, render_all
+from specops.compiler.frontend import compile_file
+from specops.compiler.ir import Program, to_json
+from specops.runtime.catalog import CATALOG
+from specops.runtime.executor import HostPlan, HostResult, Runner
+from specops.runtime.render import plan_json, print_plan, print_results, results_json
+
+EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_FAILED, EXIT_UNREACHABLE = 0, 1, 2, 3, 4
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="specops", description=__doc__.splitlines()[0] if __doc__ else None)
+    p.add_argument("--version", action="version", version=f"specops {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def target(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("file", help="spec file (.toml, .yaml) or Python deploy (.py)")
+        sp.add_argument("-i", "--inventory", help="hosts and groups from this file instead")
+        sp.add_argument("--limit", action="append", metavar="HOST_OR_GROUP",
+                        help="only these hosts or groups (repeatable)")
+
+    def runtime(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--parallel", type=int, metavar="N", help="hosts at once (default: up to 32)")
+        sp.add_argument("--json", action="store_true", help="print JSON instead of text")
+        sp.add_argument("--accept-new-host-keys", action="store_true",
+                        help="trust SSH host keys not yet in known_hosts (changed keys are still refused)")
+
+    c = sub.add_parser("compile", help="compile to the operation IR")
+    target(c)
+    c.add_argument("--emit", choices=["ir"], default="ir", help="what to print (default: ir)")
+    c.add_argument("--origins", action="store_true", help="include source locations of each op")
+    c.add_argument("--no-optimize", action="store_true", help="skip the optimizer")
+
+    pl = sub.add_parser("plan", help="show what would change on each host (dry run)")
+    target(pl)
+    runtime(pl)
+    pl.add_argument("--detailed-exitcode", action="store_true",
+                    help="exit 0 when nothing would change, 2 when something would, 1 on error")
+
+    ap = sub.add_parser("apply", help="show the plan, then make it so")
+    target(ap)
+    runtime(ap)
+    ap.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
+
+    sub.add_parser("ops", help="list the operations")
+    return p
+
+
+def _compile(args: argparse.Namespace, optimized: bool = True) -> Program:
+    return compile_file(args.file, CATALOG, inventory=args.inventory, limit=args.limit,
+                        optimized=optimized)
+
+
+def _confirm(console: Console) -> bool:
+    if not sys.stdin.isatty():
+        return True
+    answer = console.input("\nApply these changes? Only 'yes' is accepted: ")
+    return answer.strip().lower() == "yes"
+
+
+def _plan_exit(plans: Sequence[HostPlan], detailed: bool) -> int:
+    if any(p.error or any(o.error for o in p.ops) for p in plans):
+        return EXIT_ERROR
+    return EXIT_CHANGES if detailed and any(p.changed for p in plans) else EXIT_OK
+
+
+def _apply_exit(results: Sequence[HostResult]) -> int:
+    if any(r.failed and not r.unreachable for r in results):
+        return EXIT_FAILED
+    if any(r.unreachable for r in results):
+        return EXIT_UNREACHABLE
+    return EXIT_OK
+
+
+def _cmd_ops(out: Console) -> int:
+    for op in CATALOG:
+        out.print(f"[bold]{op.kind:<20}[/] {op.summary}")
+    return EXIT_OK
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    out = Console(highlight=False, soft_wrap=True)
+    if args.command == "ops":
+        return _cmd_ops(out)
+    if args.command == "compile":
+        sys.stdout.write(to_json(_compile(args, not args.no_optimize), origins=args.origins))
+        return EXIT_OK
+    program = _compile(args)
+    with Runner(program, parallel=args.parallel, accept_new_host_keys=args.accept_new_host_keys) as r:
+        plans = r.plan()
+        if args.command == "plan":
+            if args.json:
+                print(json.dumps(plan_json(plans), indent=2, ensure_ascii=False))
+            else:
+                print_plan(out, plans)
+            return _plan_exit(plans, args.detailed_exitcode)
+        if not args.json:
+            print_plan(out, plans)
+        if any(p.changed for p in plans) and not args.yes and not _confirm(out):
+            out.print("Apply cancelled.")
+            return EXIT_ERROR
+        results = r.apply()
+        if args.json:
+            print(json.dumps(results_json(results), indent=2, ensure_ascii=False))
+        else:
+            out.print()
+            print_results(out, results)
+        return _apply_exit(results)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return run(argv)
+    except SpecError as e:
+        print(render_all(e.diagnostics), file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,42 @@
+"""Operations for Python deploys: ``from specops.ops import files, server``.
+
+``files.directory(path="/srv/app", mode="0755")`` records one op for the host
+the deploy is being compiled for; arguments are validated exactly as in a spec
+file. Options that are not arguments start with ``_``: ``_id``, ``_requires``,
+``_tags``, ``_desc``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from specops.compiler.pydeploy import current
+
+
+class Family:
+    """The ops of one family (``files``, ``server``); attribute access names the op."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, op: str) -> Callable[..., None]:
+        if op.startswith("__"):
+            raise AttributeError(op)
+        kind = f"{self._name}.{op}"
+
+        def call(**kwargs: Any) -> None:
+            current().record(kind, kwargs)
+
+        call.__name__ = op
+        call.__qualname__ = kind
+        return call
+
+    def __repr__(self) -> str:
+        return f"<specops op family {self._name}>"
+
+
+files = Family("files")
+server = Family("server")
+
+__all__ = ["Family", "files", "server"]
