@@ -160,7 +160,9 @@ def parse_template(text: str, locate: Locator) -> Template:
         return result
     except UnexpectedInput as e:
         pos = e.pos_in_stream if e.pos_in_stream is not None else len(text)
-        if isinstance(e, UnexpectedEOF):
+        if isinstance(e, UnexpectedEOF) or (
+            isinstance(e, UnexpectedToken) and e.token.type == "$END"
+        ):
             pos = len(text)
         hint = e.match_examples(_parser().parse, dict(EXPR_ERRORS), use_accepts=True)
         if isinstance(e, UnexpectedCharacters):

@@ -28,13 +28,13 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (
     AliasEvent,
     CollectionEndEvent,
     CollectionStartEvent,
     DocumentStartEvent,
-    Event,
     MappingStartEvent,
     NodeEvent,
     ScalarEvent,
@@ -56,6 +56,8 @@ MAX_NODES = 100_000
 Pos = tuple[int, int]  # ruamel's 0-based (line, column)
 
 _CORE = "tag:yaml.org,2002:"
+_NUMBER_TAGS = {f"{_CORE}int", f"{_CORE}float"}
+_BARE_ERRORS = (ValueError, KeyError, TypeError, IndexError)
 _SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null")}
 _TAG_HINT = "spec files use plain YAML values; the tags allowed are !!str, !!int, !!float, \
 !!bool, !!null, !!map and !!seq"
@@ -95,9 +97,8 @@ def load_yaml(text: str, file: str) -> Document:
         raise SpecError([_yaml_error(e, text, file, events)]) from None
     except RecursionError:
         raise SpecError([_too_deep(file, events.deepest)]) from None
-    except (ValueError, KeyError, TypeError) as e:  # a scalar that fails its explicit tag
-        detail = f"a tagged value cannot be read: {e}"
-        raise SpecError([diag(YAML_SYNTAX, None, detail=detail)]) from None
+    except _BARE_ERRORS as e:  # ruamel fails this way on a few number-like scalars
+        raise SpecError([_unreadable(text, file, e)]) from None
     root: Path = ()
     conv = _Converter(file, lines, events)
     doc = Document(file=file, text=text, format="yaml", data={})
@@ -105,7 +106,7 @@ def load_yaml(text: str, file: str) -> Document:
     if loaded is None:  # an empty document is an empty mapping
         return doc
     if not isinstance(loaded, CommentedMap):
-        start = (loaded.lc.line, loaded.lc.col) if isinstance(loaded, CommentedSeq) else (0, 0)
+        start = _lc_start(loaded) if isinstance(loaded, CommentedSeq) else (0, 0)
         got = "a list" if isinstance(loaded, list) else "a single value"
         what = "the top level of a spec file"
         span = conv.span(start, start)
@@ -139,7 +140,8 @@ class _Open:
 class _Events:
     """What the event pass learned: where things end, and duplicate keys' first twins."""
 
-    ends: dict[Pos, Pos] = field(default_factory=dict)  # scalars and flow collections
+    ends: dict[Pos, Pos] = field(default_factory=dict)  # scalars (key: start)
+    flow_ends: dict[Pos, Pos] = field(default_factory=dict)  # flow collections
     empty: set[Pos] = field(default_factory=set)  # scalars with no text (implicit nulls)
     key_text: dict[Pos, str] = field(default_factory=dict)
     first_key: dict[Pos, Pos] = field(default_factory=dict)  # a repeated key -> its first
@@ -153,17 +155,18 @@ def _scan_events(text: str, file: str) -> _Events:
     documents = depth = 0
     try:
         for event in YAML(typ="rt").parse(text):
+            start = _pos(event.start_mark)
             if isinstance(event, DocumentStartEvent):
                 documents += 1
                 problems += _check_document(event, documents, file)
             if isinstance(event, NodeEvent):
-                start = _pos(event.start_mark)
                 problems += _check_node(event, stack, file)
                 _note_child(event, start, stack, found)
             if isinstance(event, ScalarEvent):
-                found.ends[start] = _pos(event.end_mark)
                 if event.value == "" and event.style is None:
-                    found.empty.add(start)
+                    found.empty.add(start)  # shares its start with the next node: no end
+                else:
+                    found.ends[start] = _pos(event.end_mark)
             elif isinstance(event, CollectionStartEvent):
                 mapping = isinstance(event, MappingStartEvent)
                 stack.append(_Open(start, mapping, bool(event.flow_style), event.anchor))
@@ -174,7 +177,7 @@ def _scan_events(text: str, file: str) -> _Events:
             elif isinstance(event, CollectionEndEvent) and stack:
                 done = stack.pop()
                 if done.flow:
-                    found.ends[done.start] = _pos(event.end_mark)
+                    found.flow_ends[done.start] = _pos(event.end_mark)
     except YAMLError as e:
         raise SpecError([*problems, _yaml_error(e, text, file, found)]) from None
     if problems:
@@ -197,31 +200,36 @@ def _check_document(event: DocumentStartEvent, n: int, file: str) -> list[Diagno
 
 
 def _check_node(event: NodeEvent, stack: list[_Open], file: str) -> list[Diagnostic]:
-    start = _pos(event.start_mark)
+    where = _point(file, _pos(event.start_mark))
     out = []
     tag = getattr(event, "tag", None)
-    if tag is not None and tag != "!" and not _tag_ok(event, str(tag)):
-        short = str(tag).replace(_CORE, "!!")
-        detail = f"the tag {short} is not supported here"
-        out.append(diag(YAML_UNSUPPORTED, _point(file, start), detail=detail, hint=_TAG_HINT))
+    problem = _tag_problem(event, str(tag)) if tag not in (None, "!") else None
+    if problem is not None:
+        detail, hint = problem
+        out.append(diag(YAML_UNSUPPORTED, where, detail=detail, hint=hint))
     if isinstance(event, AliasEvent) and any(o.anchor == event.anchor for o in stack):
         detail = f"the alias *{event.anchor} refers to a collection that contains it"
-        out.append(diag(YAML_UNSUPPORTED, _point(file, start), detail=detail))
+        out.append(diag(YAML_UNSUPPORTED, where, detail=detail))
     return out
 
 
-def _tag_ok(event: NodeEvent, tag: str) -> bool:
+def _tag_problem(event: NodeEvent, tag: str) -> tuple[str, str | None] | None:
+    """What is wrong with an explicit tag (detail, hint), or None if it is fine."""
+    short = tag.replace(_CORE, "!!")
     if isinstance(event, ScalarEvent):
         if tag == f"{_CORE}str":
-            return True
+            return None
         if tag not in _SCALAR_TAGS:
-            return False
-        # An explicit !!int etc. must agree with how the plain text would read.
-        resolved = YAML(typ="rt").resolver.resolve(ScalarNode, event.value, (True, False))
-        return bool(resolved == tag)
-    if isinstance(event, MappingStartEvent):
-        return tag == f"{_CORE}map"
-    return tag == f"{_CORE}seq"
+            return f"the tag {short} is not supported", _TAG_HINT
+        # An explicit !!int etc. must agree with how the plain text reads (ruamel
+        # would otherwise fail with a bare ValueError, or quietly convert).
+        resolver = YAML(typ="rt").resolver
+        resolved = str(resolver.resolve(ScalarNode, event.value, (True, False)))
+        if resolved == tag or (tag == f"{_CORE}float" and resolved == f"{_CORE}int"):
+            return None
+        return f'"{event.value}" is not a valid {short}', f"write the value without {short}"
+    wanted = f"{_CORE}map" if isinstance(event, MappingStartEvent) else f"{_CORE}seq"
+    return None if tag == wanted else (f"the tag {short} is not supported here", _TAG_HINT)
 
 
 def _note_child(event: NodeEvent, start: Pos, stack: list[_Open], found: _Events) -> None:
@@ -242,27 +250,52 @@ def _note_child(event: NodeEvent, start: Pos, stack: list[_Open], found: _Events
 
 def _yaml_error(e: YAMLError, text: str, file: str, events: _Events) -> Diagnostic:
     if isinstance(e, ReaderError):
-        where = _offset_pos(text, int(e.position))
+        at = _offset_pos(text, int(e.position))
         detail = f"the character #x{e.character:04x} is not allowed"
-        hint = _hint(str(e))
-        return diag(YAML_SYNTAX, _point(file, where), detail=detail, hint=hint)
+        return diag(YAML_SYNTAX, _point(file, at), detail=detail, hint=_hint(str(e)))
     if not isinstance(e, MarkedYAMLError):
         return diag(YAML_SYNTAX, None, detail=str(e).strip())
-    mark = _clamp(text, _pos(e.problem_mark)) if e.problem_mark is not None else None
-    span = _point(file, mark) if mark is not None else None
-    problem = str(e.problem or e.context or "unreadable")
-    if problem.startswith("found duplicate key") and mark is not None:
-        key = events.key_text.get(mark) or _quoted(problem) or "?"
-        first = events.first_key.get(mark)
+    problem_at = _mark(text, e.problem_mark)
+    context_at = _mark(text, e.context_mark)
+    where = problem_at or context_at
+    span = _point(file, where) if where is not None else None
+    if isinstance(e, DuplicateKeyError) and problem_at is not None:
+        key = events.key_text.get(problem_at) or _quoted(str(e.problem)) or "?"
+        first = events.first_key.get(problem_at)
         notes = [("first defined here", _point(file, first))] if first is not None else []
+        if problem_at in events.ends:
+            span = _span(file, problem_at, events.ends[problem_at])
         hint = "each key can appear only once in a mapping"
-        if span is not None and mark in events.ends:
-            span = _span(file, mark, events.ends[mark])
         return diag(YAML_DUPLICATE_KEY, span, key=key, hint=hint, notes=notes)
+    problem = str(e.problem or e.context or "unreadable")
     notes = []
-    if e.context and e.context_mark is not None and e.context_mark != e.problem_mark:
-        notes.append((str(e.context), _point(file, _clamp(text, _pos(e.context_mark)))))
+    if e.problem and e.context and context_at is not None and context_at != problem_at:
+        notes.append((str(e.context), _point(file, context_at)))
     return diag(YAML_SYNTAX, span, detail=problem, hint=_hint(problem), notes=notes)
+
+
+def _mark(text: str, mark: Any) -> Pos | None:
+    return _clamp(text, _pos(mark)) if mark is not None else None
+
+
+def _unreadable(text: str, file: str, err: Exception) -> Diagnostic:
+    """ruamel raised a bare Python error building a value (``-_``, ``0x_``): find the value."""
+    resolver = YAML(typ="rt").resolver
+    for event in YAML(typ="rt").parse(text):
+        if not isinstance(event, ScalarEvent) or event.style is not None or event.tag is not None:
+            continue
+        if str(resolver.resolve(ScalarNode, event.value, (True, False))) not in _NUMBER_TAGS:
+            continue
+        try:
+            YAML(typ="rt").load(f"v: {event.value}")
+        except _BARE_ERRORS:
+            span = _span(file, _pos(event.start_mark), _pos(event.end_mark))
+            detail = f'"{event.value}" looks like a number but is not one'
+            hint = f'quote it to keep it as text: "{event.value}"'
+            return diag(YAML_SYNTAX, span, detail=detail, hint=hint)
+        except YAMLError:
+            continue
+    return diag(YAML_SYNTAX, None, detail=f"a value cannot be read ({type(err).__name__}: {err})")
 
 
 def _too_deep(file: str, where: Pos) -> Diagnostic:
@@ -326,11 +359,11 @@ class _Converter:
         return plain, end
 
     def mapping(self, obj: CommentedMap, path: Path, depth: int) -> tuple[dict[str, Any], Pos]:
-        start = (obj.lc.line, obj.lc.col)
+        start = _lc_start(obj)
         out: dict[str, Any] = {}
         ends: list[Pos] = []
         for raw_key, raw_value in obj.items():
-            where = obj.lc.data.get(raw_key)  # absent for keys merged in with "<<"
+            where = _lc_data(obj).get(raw_key)  # absent for keys merged in with "<<"
             key_start = (where[0], where[1]) if where else None
             value_start = (where[2], where[3]) if where else None
             key_end = self.events.ends.get(key_start) if key_start else None
@@ -339,7 +372,7 @@ class _Converter:
             if key is None:
                 got = _describe(raw_key)
                 detail = f"mapping keys must be strings, and this one is {got}"
-                hint = 'quote the key: "1": value'
+                hint = None if got in ("a list", "a mapping") else 'quote it: "1": value'
                 self.diagnostics.append(diag(YAML_UNSUPPORTED, key_span, detail=detail, hint=hint))
                 continue
             if key in out:  # two keys ruamel tells apart (say !!str a and a) but we cannot
@@ -349,7 +382,7 @@ class _Converter:
             out[key], end = self.value(raw_value, child, value_start, depth + 1)
             if key_span is not None and key_start is not None and value_start is not None:
                 self.key_spans[child] = key_span
-                if value_start in self.events.empty:  # "key:" with nothing after it
+                if raw_value is None and value_start in self.events.empty:  # "key:" alone
                     self.spans[child] = self._after_colon(key_end or key_start)
                     end = key_end
                 else:
@@ -358,11 +391,11 @@ class _Converter:
         return out, self._end(start, ends)
 
     def sequence(self, obj: CommentedSeq, path: Path, depth: int) -> tuple[list[Any], Pos]:
-        start = (obj.lc.line, obj.lc.col)
+        start = _lc_start(obj)
         out: list[Any] = []
         ends: list[Pos] = []
         for i, raw in enumerate(obj):
-            where = obj.lc.data.get(i)
+            where = _lc_data(obj).get(i)
             item_start = (where[0], where[1]) if where else None
             plain, end = self.value(raw, (*path, i), item_start, depth + 1)
             out.append(plain)
@@ -373,7 +406,7 @@ class _Converter:
 
     def _end(self, start: Pos, child_ends: list[Pos]) -> Pos:
         """A flow collection ends at its bracket; a block one where its last child ends."""
-        flow_end = self.events.ends.get(start)
+        flow_end = self.events.flow_ends.get(start)
         if flow_end is not None:
             return flow_end
         return max(child_ends, default=(start[0], start[1] + 1))
@@ -441,6 +474,16 @@ def _describe(obj: Any) -> str:
 
 
 # -- positions ----------------------------------------------------------------------
+
+
+def _lc_start(obj: CommentedMap | CommentedSeq) -> Pos:
+    line, col = obj.lc.line, obj.lc.col
+    return (line, col) if isinstance(line, int) and isinstance(col, int) else (0, 0)
+
+
+def _lc_data(obj: CommentedMap | CommentedSeq) -> dict[Any, list[int]]:
+    data = getattr(obj.lc, "data", None)
+    return data if isinstance(data, dict) else {}
 
 
 def _pos(mark: Any) -> Pos:

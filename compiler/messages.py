@@ -48,3 +48,6 @@ BAD_CONNECTION = Message("bad-connection", "{detail}")
 
 # Python deploys
 PYTHON_ERROR = Message("python-error", "{detail}")
+
+# Loading (continued)
+FILE_NOT_UTF8 = Message("file-encoding", "cannot read {path}: {reason}")

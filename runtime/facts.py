@@ -27,7 +27,8 @@ class Fact(Generic[T]):
     registry: ClassVar[dict[str, type[Fact[Any]]]] = {}
 
     def __init_subclass__(cls) -> None:
-        cls.name = f"{cls.__module__.rsplit('.', 1)[-1]}.{cls.__name__}"
+        family = cls.__module__.rsplit(".", 1)[-1].removesuffix("_facts")
+        cls.name = f"{family}.{cls.__name__}"
         Fact.registry[cls.name] = cls
 
     @classmethod

@@ -33,14 +33,18 @@ def _diff_text(diff: str) -> Text:
     return out
 
 
-def _op_lines(console: Console, op: OpPlan) -> None:
+def _head(name: str, target: str) -> Text:
+    return Text.assemble((name, "bold"), (f" ({target})" if target != name else "", "dim"))
+
+
+def _op_lines(console: Console, op: OpPlan, width: int) -> None:
     if op.error:
-        console.print(Text.assemble(("  x ", "bold red"), (op.node.id, "bold"),
+        console.print(Text.assemble(("  x ", "bold red"), (op.node.id.ljust(width), "bold"),
                                     f"  ({op.node.kind}) ", (op.error, "red")))
         return
     for ch in op.changes:
-        console.print(Text.assemble((f"  {ch.action.value} ", _STYLE[ch.action]), (op.node.id, "bold"),
-                                    f"  {ch.summary}"))
+        console.print(Text.assemble((f"  {ch.action.value} ", _STYLE[ch.action]),
+                                    (op.node.id.ljust(width), "bold"), f"  {ch.summary}"))
         if ch.diff:
             console.print(_diff_text(ch.diff), end="")
 
@@ -57,7 +61,7 @@ def summary_line(plans: Sequence[HostPlan]) -> str:
 
 def print_plan(console: Console, plans: Sequence[HostPlan]) -> None:
     for p in plans:
-        head = Text.assemble((p.host, "bold"), (f" ({p.target})", "dim"))
+        head = _head(p.host, p.target)
         if p.error:
             label = "unreachable" if p.unreachable else "error"
             console.print(head, Text(f"  {label}: {p.error}", style="bold red"))
@@ -69,15 +73,16 @@ def print_plan(console: Console, plans: Sequence[HostPlan]) -> None:
             console.print(head, Text("  no changes", style="dim"))
             continue
         console.print(head)
+        width = max(len(o.node.id) for o in changed)
         for op in changed:
-            _op_lines(console, op)
+            _op_lines(console, op, width)
     console.print()
     console.print(Text(summary_line(plans), style="bold"))
 
 
 def print_results(console: Console, results: Sequence[HostResult]) -> None:
     for r in results:
-        head = Text.assemble((r.host, "bold"), (f" ({r.target})", "dim"))
+        head = _head(r.host, r.target)
         if r.error:
             label = "unreachable" if r.unreachable else "error"
             console.print(head, Text(f"  {label}: {r.error}", style="bold red"))
@@ -104,9 +109,10 @@ def print_results(console: Console, results: Sequence[HostResult]) -> None:
         console.print(f"{r.host}: " + ", ".join(parts))
     done = sum(r.count(Status.CHANGED) for r in results)
     bad = [r.host for r in results if r.failed]
-    verdict = f"Apply complete: {done} ops changed on {len(results)} hosts."
+    hosts = f"{len(results)} host{'s' if len(results) != 1 else ''}"
+    verdict = f"Apply complete: {done} op{'s' if done != 1 else ''} changed on {hosts}."
     if bad:
-        verdict = f"Apply finished with failures on {len(bad)} of {len(results)} hosts: {', '.join(bad)}."
+        verdict = f"Apply finished with failures on {len(bad)} of {hosts}: {', '.join(bad)}."
     console.print(Text(verdict, style="bold"))
 
 

@@ -20,9 +20,12 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -31,7 +34,23 @@ SSHD_CANDIDATES = ("/usr/sbin/sshd", "/usr/local/sbin/sshd")
 PRIVSEP_DIR = Path("/run/sshd")
 START_TIMEOUT = 10.0
 STOP_TIMEOUT = 5.0
+SESSION_GRACE = 2.0
 _BIND_ATTEMPTS = 3
+
+
+# Exec argv[1:] as a Linux "child subreaper" (prctl PR_SET_CHILD_SUBREAPER survives execve).
+# sshd's per-connection monitor can exit before its pre-auth "[net]" child (e.g. when a
+# client rejects the host key); the orphan is re-parented to the nearest subreaper. Without
+# this that is PID 1, which in some containers reaps lazily, leaving "[sshd] <defunct>"
+# around for seconds. As a subreaper, the listener's SIGCHLD handler (waitpid(-1)) reaps it.
+_SUBREAPER_EXEC = (
+    "import ctypes, os, sys\n"
+    "try:\n"
+    "    ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)\n"
+    "except (OSError, AttributeError):\n"
+    "    pass\n"
+    "os.execv(sys.argv[1], sys.argv[1:])\n"
+)
 
 
 def ensure_sshd() -> str | None:
@@ -101,11 +120,59 @@ def _read_banner(address: str, port: int) -> bytes:
         return data
 
 
+def _children(pid: int) -> list[int]:
+    """Live or zombie processes whose parent is ``pid`` (Linux /proc)."""
+    found: list[int] = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # exited while scanning
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _signal_all(pids: list[int], sig: signal.Signals) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, sig)
+
+
+def _wait_until(condition: Callable[[], bool], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
 @dataclass
 class _Server:
-    host: SshHost
-    process: subprocess.Popen[bytes]
-    log: Path
+    name: str
+    address: str
+    dir: Path
+    process: subprocess.Popen[bytes] | None = None
+    port: int = 0
+
+    @property
+    def config(self) -> Path:
+        return self.dir / "sshd_config"
+
+    @property
+    def log(self) -> Path:
+        return self.dir / "sshd.log"
+
+    @property
+    def host_key(self) -> Path:
+        return self.dir / "ssh_host_ed25519_key"
+
+    def log_text(self) -> str:
+        try:
+            return self.log.read_text(errors="replace")
+        except OSError as exc:
+            return f"<no log: {exc}>"
 
 
 class SshFleet:
@@ -114,7 +181,7 @@ class SshFleet:
     def __init__(self, n: int, base_dir: Path, first_octet: int = 11) -> None:
         if n < 1:
             raise ValueError("a fleet needs at least one host")
-        if not 1 <= first_octet or first_octet + n - 1 > 254:
+        if first_octet < 1 or first_octet + n - 1 > 254:
             raise ValueError(f"127.0.0.{first_octet}..+{n} is outside 127.0.0.1-254")
         sshd = ensure_sshd()
         if sshd is None:
@@ -126,6 +193,7 @@ class SshFleet:
         self._servers: list[_Server] = []
 
         self.base_dir.mkdir(parents=True, exist_ok=True)
+        # Privilege separation directory; sshd refuses to start without it.
         PRIVSEP_DIR.mkdir(mode=0o755, parents=True, exist_ok=True)
         client_dir = self.base_dir / "client"
         client_dir.mkdir(exist_ok=True)
@@ -136,110 +204,123 @@ class SshFleet:
 
         try:
             for i in range(n):
-                self._servers.append(self._start(f"host{i}", f"127.0.0.{first_octet + i}"))
-            for server in self._servers:
-                self._wait_ready(server)
+                name = f"host{i}"
+                server = _Server(name, f"127.0.0.{first_octet + i}", self.base_dir / name)
+                (server.dir / "scratch").mkdir(parents=True, exist_ok=True)
+                _keygen(server.host_key, f"specops-test-{server.name}")
+                self._servers.append(server)
+                self._launch(server)
+            self.hosts = [self._wait_ready(server) for server in self._servers]
         except BaseException:
             self.close()
             raise
-        self.hosts = [server.host for server in self._servers]
         self.known_hosts.write_text("".join(h.known_hosts.read_text() for h in self.hosts))
 
-    def _start(self, name: str, address: str) -> _Server:
-        host_dir = self.base_dir / name
-        scratch = host_dir / "scratch"
-        scratch.mkdir(parents=True, exist_ok=True)
-        host_key = host_dir / "ssh_host_ed25519_key"
-        _keygen(host_key, f"specops-test-{name}")
-        key_type, key_blob = host_key.with_suffix(".pub").read_text().split()[:2]
-        config = host_dir / "sshd_config"
-        log = host_dir / "sshd.log"
-
-        last_error = ""
-        for _ in range(_BIND_ATTEMPTS):
-            port = _free_port(address)
-            config.write_text(
-                "\n".join(
-                    [
-                        f"ListenAddress {address}:{port}",
-                        f"HostKey {_quote(host_key)}",
-                        f"PidFile {_quote(host_dir / 'sshd.pid')}",
-                        f"AuthorizedKeysFile {_quote(self.authorized_keys)}",
-                        "PermitRootLogin prohibit-password",
-                        "PubkeyAuthentication yes",
-                        "PasswordAuthentication no",
-                        "KbdInteractiveAuthentication no",
-                        "UsePAM no",
-                        "StrictModes no",
-                        "Subsystem sftp internal-sftp",
-                        "LogLevel ERROR",
-                        "MaxSessions 50",
-                        "MaxStartups 200",
-                        "",
-                    ]
-                )
+    def _launch(self, server: _Server) -> None:
+        server.port = _free_port(server.address)
+        server.config.write_text(
+            "\n".join(
+                [
+                    f"ListenAddress {server.address}:{server.port}",
+                    f"HostKey {_quote(server.host_key)}",
+                    f"PidFile {_quote(server.dir / 'sshd.pid')}",
+                    f"AuthorizedKeysFile {_quote(self.authorized_keys)}",
+                    "PermitRootLogin prohibit-password",
+                    "PubkeyAuthentication yes",
+                    "PasswordAuthentication no",
+                    "KbdInteractiveAuthentication no",
+                    "UsePAM no",
+                    "StrictModes no",
+                    "Subsystem sftp internal-sftp",
+                    "LogLevel ERROR",
+                    "MaxSessions 50",
+                    "MaxStartups 200",
+                    "",
+                ]
             )
-            with log.open("wb") as log_fd:
-                process = subprocess.Popen(
-                    [self.sshd, "-D", "-e", "-f", str(config)],
-                    stdin=subprocess.DEVNULL,
-                    stdout=log_fd,
-                    stderr=log_fd,
-                )
-            # A lost race for the port shows up as an immediate exit; retry with a new one.
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=0.2)
-            if process.poll() is None or "Bind to port" not in log.read_text(errors="replace"):
-                break
-            last_error = log.read_text(errors="replace")
-        else:
-            raise SshFleetError(f"{name}: could not bind a port on {address}:\n{last_error}")
-
-        known_hosts = host_dir / "known_hosts"
-        known_hosts.write_text(f"[{address}]:{port} {key_type} {key_blob}\n")
-        host = SshHost(
-            name=name,
-            address=address,
-            port=port,
-            user="root",
-            key_file=self.key_file,
-            known_hosts=known_hosts,
-            scratch=scratch,
         )
-        return _Server(host=host, process=process, log=log)
+        sshd_argv = [self.sshd, "-D", "-e", "-f", str(server.config)]
+        with server.log.open("wb") as log:
+            server.process = subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", _SUBREAPER_EXEC, *sshd_argv],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+            )
 
-    def _wait_ready(self, server: _Server) -> None:
-        host = server.host
+    def _wait_ready(self, server: _Server) -> SshHost:
         deadline = time.monotonic() + START_TIMEOUT
+        attempts = 1
         last: object = None
         while time.monotonic() < deadline:
+            assert server.process is not None
             code = server.process.poll()
             if code is not None:
+                log = server.log_text()
+                # Someone else took the port between probing and sshd's bind: new port.
+                if "Bind to port" in log and attempts < _BIND_ATTEMPTS:
+                    attempts += 1
+                    self._launch(server)
+                    continue
                 raise SshFleetError(
-                    f"sshd for {host.name} ({host.address}:{host.port}) exited with {code}:\n"
-                    + server.log.read_text(errors="replace")
+                    f"sshd for {server.name} ({server.address}:{server.port}) "
+                    f"exited with {code}:\n{log}"
                 )
             try:
-                banner = _read_banner(host.address, host.port)
+                banner = _read_banner(server.address, server.port)
             except OSError as exc:
                 last = exc
             else:
                 if banner.startswith(b"SSH-2.0"):
-                    return
+                    return self._host(server)
                 last = banner
-            time.sleep(0.05)
+            time.sleep(0.02)
         raise SshFleetError(
-            f"sshd for {host.name} ({host.address}:{host.port}) not ready after "
-            f"{START_TIMEOUT}s (last: {last!r}):\n" + server.log.read_text(errors="replace")
+            f"sshd for {server.name} ({server.address}:{server.port}) not ready after "
+            f"{START_TIMEOUT}s (last: {last!r}):\n{server.log_text()}"
+        )
+
+    def _host(self, server: _Server) -> SshHost:
+        key_type, key_blob = server.host_key.with_suffix(".pub").read_text().split()[:2]
+        known_hosts = server.dir / "known_hosts"
+        known_hosts.write_text(f"[{server.address}]:{server.port} {key_type} {key_blob}\n")
+        return SshHost(
+            name=server.name,
+            address=server.address,
+            port=server.port,
+            user="root",
+            key_file=self.key_file,
+            known_hosts=known_hosts,
+            scratch=server.dir / "scratch",
         )
 
     def close(self) -> None:
-        """Stop every server; idempotent. Files under base_dir are left in place."""
+        """Stop every server and its sessions; idempotent. Files under base_dir stay.
+
+        Per-connection sshd children outlive a client's disconnect by a few milliseconds.
+        If the listener died first they would be orphaned and linger as zombies until
+        init reaps them, so give them time to exit (and then end them) while their
+        listener is still there to reap them.
+        """
         servers, self._servers = self._servers, []
+        listeners = [
+            s.process.pid for s in servers if s.process is not None and s.process.poll() is None
+        ]
+
+        def sessions() -> list[int]:
+            return [child for pid in listeners for child in _children(pid)]
+
+        if not _wait_until(lambda: not sessions(), SESSION_GRACE):
+            _signal_all(sessions(), signal.SIGTERM)
+            if not _wait_until(lambda: not sessions(), STOP_TIMEOUT):
+                _signal_all(sessions(), signal.SIGKILL)
+                _wait_until(lambda: not sessions(), STOP_TIMEOUT)
         for server in servers:
-            if server.process.poll() is None:
+            if server.process is not None and server.process.poll() is None:
                 server.process.terminate()
         for server in servers:
+            if server.process is None:
+                continue
             try:
                 server.process.wait(timeout=STOP_TIMEOUT)
             except subprocess.TimeoutExpired:

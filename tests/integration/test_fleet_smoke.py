@@ -53,7 +53,8 @@ def test_each_host_runs_commands_and_writes_files(fleet: SshFleet) -> None:
         assert out.splitlines() == ["hello", socket.gethostname(), "0"], host.target
 
         target = host.scratch / "greeting.txt"
-        run(host, f"printf '%s\\n' {shlex.quote('hi from ' + host.name)} > {shlex.quote(str(target))}")
+        text = shlex.quote(f"hi from {host.name}")
+        run(host, f"printf '%s\\n' {text} > {shlex.quote(str(target))}")
         assert target.read_text() == f"hi from {host.name}\n"
 
 
@@ -76,7 +77,9 @@ def test_wrong_host_key_is_rejected(fleet: SshFleet, tmp_path: Path, case: str) 
             conn.open()
         assert not conn.is_connected
     finally:
-        conn.close()
+        # Connection.close() is a no-op after a failed open() (its .transport was never
+        # set) but paramiko's transport is still up: close the client itself.
+        conn.client.close()
 
 
 def test_fleet_works_concurrently(fleet: SshFleet) -> None:

@@ -1,0 +1,74 @@
+"""The first stage: read a spec file and hand it to the loader its extension names.
+
+``load(path)`` reads the file as UTF-8 (a leading byte-order mark is dropped)
+and returns the ``Document`` of ``load_toml`` or ``load_yaml``; ``load_text``
+does the same for text already in hand. ``Document.file`` is the path exactly
+as the caller gave it, since that is what diagnostics show.
+
+It does not look inside the file to guess a format: ``.toml`` is TOML,
+``.yaml`` and ``.yml`` are YAML, anything else is an ``unknown-format`` error.
+Python deploys are not spec files and are loaded elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from .diagnostics import Diagnostic, SpecError, diag
+from .load_toml import load_toml
+from .load_yaml import load_yaml
+from .messages import FILE_NOT_FOUND, FILE_NOT_UTF8, UNKNOWN_FORMAT
+from .source import Document, Span
+
+Loader = Callable[[str, str], Document]
+
+LOADERS: dict[str, Loader] = {
+    ".toml": load_toml,
+    ".yaml": load_yaml,
+    ".yml": load_yaml,
+}
+
+
+def load(path: str | os.PathLike[str]) -> Document:
+    """Read the spec file at ``path`` and load it by its extension.
+
+    Raises ``SpecError``: ``unknown-format`` for another extension,
+    ``file-not-found`` if it cannot be read, ``file-encoding`` if it is not
+    UTF-8, and whatever the loader reports.
+    """
+    file = os.fspath(path)
+    loader = _loader_for(file)
+    try:
+        raw = Path(file).read_bytes()
+    except OSError as e:
+        reason = e.strerror or str(e)
+        raise SpecError([diag(FILE_NOT_FOUND, None, path=file, reason=reason)]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise SpecError([_not_utf8(file, raw, e)]) from None
+    return loader(text, file)
+
+
+def load_text(text: str, file: str) -> Document:
+    """Load ``text`` as the spec file named ``file``, by that name's extension."""
+    return _loader_for(file)(text, file)
+
+
+def _loader_for(file: str) -> Loader:
+    loader = LOADERS.get(Path(file).suffix.lower())
+    if loader is None:
+        hint = "spec files end in " + ", ".join(LOADERS)
+        raise SpecError([diag(UNKNOWN_FORMAT, None, path=file, hint=hint)])
+    return loader
+
+
+def _not_utf8(file: str, raw: bytes, e: UnicodeDecodeError) -> Diagnostic:
+    """Point at the first byte that is not UTF-8."""
+    before = raw[: e.start].decode("utf-8-sig", errors="replace")
+    line = before.count("\n") + 1
+    col = len(before) - (before.rfind("\n") + 1) + 1
+    reason = f"byte 0x{raw[e.start]:02x} is not valid UTF-8"
+    return diag(FILE_NOT_UTF8, Span.point(file, line, col), path=file, reason=reason)

@@ -1,0 +1,89 @@
+"""Typed argument validation against a toy catalog (no runtime involved)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pytest
+
+from specops.compiler.catalog import (
+    MODE_HINT,
+    Catalog,
+    OpType,
+    arg,
+    check_octal_mode,
+    conforms,
+    type_name,
+    validate_args,
+)
+from specops.compiler.source import Span
+
+
+@dataclass(frozen=True)
+class ToyArgs:
+    path: str = arg(doc="a path")
+    mode: str | None = arg(None, check=check_octal_mode, type_hint=MODE_HINT)
+    count: int = arg(1)
+    names: list[str] = arg(default_factory=list)
+    state: Literal["present", "absent"] = arg("present")
+
+
+TOY = OpType("toy.thing", ToyArgs, "A toy.\n\nMore.")
+SPAN = Span("s.toml", 1, 1, 1, 2)
+
+
+def check(raw: dict[str, Any]) -> tuple[dict[str, Any] | None, list[tuple[str, str | None]]]:
+    args, ds = validate_args(TOY, raw, lambda k: SPAN, lambda k: SPAN, SPAN)
+    return args, [(d.code, d.hint) for d in ds]
+
+
+def test_defaults_are_filled_in_field_order() -> None:
+    args, problems = check({"path": "/x", "count": 3})
+    assert problems == []
+    assert args == {"path": "/x", "mode": None, "count": 3, "names": [], "state": "present"}
+    assert list(args) == ["path", "mode", "count", "names", "state"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "want"),
+    [
+        ({}, [("missing-argument", None)]),
+        ({"path": "/x", "pth": 1}, [("unknown-argument", 'did you mean "path"?')]),
+        ({"path": "/x", "mode": 644}, [("wrong-type", MODE_HINT)]),
+        ({"path": "/x", "mode": "999"}, [("bad-value", None)]),
+        ({"path": "/x", "count": True}, [("wrong-type", None)]),
+        ({"path": "/x", "names": ["a", 2]}, [("wrong-type", None)]),
+        ({"path": "/x", "state": "gone"}, [("wrong-type", None)]),
+    ],
+)
+def test_errors(raw: dict[str, Any], want: list[tuple[str, str | None]]) -> None:
+    args, problems = check(raw)
+    assert args is None and problems == want
+
+
+@pytest.mark.parametrize(
+    ("value", "t", "ok"),
+    [
+        (1, int, True), (True, int, False), (1.5, float, True), (1, float, True),
+        ("a", str | None, True), (None, str | None, True), (["a"], list[str], True),
+        ({"a": 1}, dict[str, int], True), ({"a": "b"}, dict[str, int], False),
+    ],
+)
+def test_conforms(value: Any, t: Any, ok: bool) -> None:
+    assert conforms(value, t) is ok
+
+
+def test_type_names_read_as_english() -> None:
+    assert type_name(list[str]) == "a list of strings"
+    assert type_name(str | None) == "a string"
+    assert type_name(Literal["a", "b"]) == "one of 'a', 'b'"
+
+
+def test_catalog_registry() -> None:
+    c = Catalog()
+    c.register(TOY)
+    c.register(TOY)  # the same registration twice is harmless
+    assert c.kinds() == ["toy.thing"] and "toy.thing" in c and TOY.summary == "A toy."
+    with pytest.raises(ValueError):
+        c.register(OpType("toy.thing", ToyArgs, "other"))
