@@ -172,7 +172,6 @@ class File(Operation[FileArgs]):
             size = f" ({len(data)} bytes)" if new is not None else ""
             diff = unified_diff(a.path, None, data) if new else None
             return [Change(Action.CREATE, f"create file {a.path}{size}", (cmd,), diff)]
-        changes: list[Change] = []
         if new is not None:
             cur: Content | None = f[FileContent.ref(path=a.path)]
             if cur is None or cur.sha256 != sha256(new):
@@ -180,12 +179,11 @@ class File(Operation[FileArgs]):
                 cmd = write_file(a.path, new, mode=a.mode, user=a.user, group=a.group, existing=True)
                 diff = unified_diff(a.path, old, new) if old is not None or cur is None else (
                     f"content changed ({st.size} → {len(new)} bytes)\n")
-                changes.append(Change(Action.UPDATE, f"update content of {a.path}", (cmd,), diff))
-                # The atomic write set mode and owner already.
-                return changes + [
-                    Change(c.action, c.summary, ()) for c in attr_changes(a.path, st, a.mode, a.user, a.group)
-                ]
-        return changes + attr_changes(a.path, st, a.mode, a.user, a.group)
+                # The atomic write sets mode and owner too: name them in the same change.
+                also = [c.summary for c in attr_changes(a.path, st, a.mode, a.user, a.group)]
+                summary = ", ".join([f"update content of {a.path}", *also])
+                return [Change(Action.UPDATE, summary, (cmd,), diff)]
+        return attr_changes(a.path, st, a.mode, a.user, a.group)
 
     def effects(self, a: FileArgs, f: Facts) -> Mapping[FactRef[Any], Any]:
         st = f[FileInfo.ref(path=a.path)]
@@ -270,8 +268,13 @@ class Line(Operation[LineArgs]):
         if out == text:
             return []
         new = out.encode("utf-8", "surrogateescape")
-        what = "add" if a.present else "remove"
-        return [Change(Action.UPDATE, f"{what} line {a.line!r} in {a.path}",
+        if not a.present:
+            what = f"remove line {a.line!r}" + (f" and lines matching {a.regex!r}" if a.regex else "")
+        elif a.regex and any(re.search(a.regex, s) for s in text.splitlines()):
+            what = f"replace lines matching {a.regex!r} with {a.line!r}"
+        else:
+            what = f"add line {a.line!r}"
+        return [Change(Action.UPDATE, f"{what} in {a.path}",
                        (write_if_unchanged(a.path, cur.data, new),), unified_diff(a.path, cur.data, new))]
 
     def effects(self, a: LineArgs, f: Facts) -> Mapping[FactRef[Any], Any]:
