@@ -34,12 +34,21 @@ from .diagnostics import Diagnostic, SpecError, diag
 from .messages import TOML_SYNTAX
 from .source import Document, Path, Span
 
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-# Any non-string scalar: number, boolean, date or time. TOML allows one space
+# Literals whose end a scanner must find: strings (multi-line first; the first
+# three closing quotes end one, and up to two more belong to it) and key parts.
+_BASIC = r'"(?:[^"\\\n]|\\.)*"'
+_LITERAL = r"'[^'\n]*'"
+_ML_BASIC = r'"""(?:[^"\\]|\\[\s\S]|""?(?!"))*"""(?:""?)?'
+_ML_LITERAL = r"'''[\s\S]*?'''(?:''?)?"
+_STRING = re.compile("|".join([_ML_BASIC, _ML_LITERAL, _BASIC, _LITERAL]))
+_KEY_PART = re.compile(rf"[A-Za-z0-9_-]+|{_BASIC}|{_LITERAL}")
+# Any other scalar: number, boolean, date or time. TOML allows one space
 # between a date and a time, the only scalar that contains a space.
 _SCALAR = re.compile(r"[^\s,\[\]{}#]+")
 _DATE_SPACE_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:")
-_TOML_WS = " \t"
+_WS = re.compile(r"[ \t]*")
+_WS_COMMENT = re.compile(r"[ \t]*(?:#[^\n]*)?")  # the rest of a statement's line
+_BLANK = re.compile(r"(?:[ \t\n]|#[^\n]*)*")  # between array items: newlines and comments too
 
 # tomli's message prefix -> a hint at the usual fix (the table can grow by example).
 _HINTS: list[tuple[str, str]] = [
@@ -147,23 +156,10 @@ class _Scanner:
         return self.src[self.pos : self.pos + n]
 
     def skip_ws(self) -> None:
-        while self.pos < len(self.src) and self.src[self.pos] in _TOML_WS:
-            self.pos += 1
-
-    def skip_comment(self) -> None:
-        if self.peek() == "#":
-            nl = self.src.find("\n", self.pos)
-            self.pos = len(self.src) if nl < 0 else nl
+        self.pos = _match(_WS, self.src, self.pos)
 
     def skip_blank(self) -> None:
-        """Whitespace, newlines and comments, as between array items."""
-        while True:
-            before = self.pos
-            while self.pos < len(self.src) and self.src[self.pos] in " \t\n":
-                self.pos += 1
-            self.skip_comment()
-            if self.pos == before:
-                return
+        self.pos = _match(_BLANK, self.src, self.pos)
 
     def expect(self, s: str) -> None:
         if not self.src.startswith(s, self.pos):
@@ -184,8 +180,7 @@ class _Scanner:
                 header = self._header(array=False)
             else:
                 self._key_value(header)
-            self.skip_ws()
-            self.skip_comment()
+            self.pos = _match(_WS_COMMENT, self.src, self.pos)
             if self.pos < len(self.src) and self.peek() != "\n":
                 raise _ScanError("expected end of line")
 
@@ -196,27 +191,21 @@ class _Scanner:
         self.skip_ws()
         self.expect("]]" if array else "]")
         whole = self.span(start, self.pos)
-        paths: list[Path] = []
         path: Path = ()
-        for i, (name, _, _) in enumerate(parts):
+        for i, (name, s, e) in enumerate(parts):
             path += (name,)
-            last = i == len(parts) - 1
-            if last and array:
-                index = self.aot_counts.get(path, 0)
-                self.aot_counts[path] = index + 1
-                paths.append(path)
-                path += (index,)
-            elif path in self.aot_counts:  # a parent that is an array of tables: its last item
-                path += (self.aot_counts[path] - 1,)
-            paths.append(path)
-        for path, (_, s, e) in zip(paths, _repeat_last(parts, array), strict=True):
             self.key_spans.setdefault(path, self.span(s, e))
             self.spans.setdefault(path, whole)
-        table = paths[-1]
-        self.spans[table] = whole  # an explicit header wins over an implicit mention
-        self.key_spans[table] = self.span(parts[-1][1], parts[-1][2])
-        self._record_key(parts, table, header=True).stmt_end = self.pos
-        return table
+            if array and i == len(parts) - 1:  # this header adds an item to the array
+                index = self.aot_counts.get(path, 0)
+                self.aot_counts[path] = index + 1
+                path += (index,)
+            elif path in self.aot_counts:  # through an array of tables: to its last item
+                path += (self.aot_counts[path] - 1,)
+        self.spans[path] = whole  # an explicit header wins over an implicit mention
+        self.key_spans[path] = self.span(parts[-1][1], parts[-1][2])
+        self._record_key(parts, path, header=True).stmt_end = self.pos
+        return path
 
     def _key_value(self, base: Path) -> None:
         """``key = value`` at top level; inline tables are handled in ``_value``."""
@@ -235,23 +224,8 @@ class _Scanner:
         while True:
             self.skip_ws()
             start = self.pos
-            ch = self.peek()
-            if ch == '"':
-                self.pos = self._basic_string_end(start)
-                name = _decode_basic(self.src[start : self.pos])
-            elif ch == "'":
-                end = self.src.find("'", start + 1)
-                if end < 0:
-                    raise _ScanError("unterminated key")
-                self.pos = end + 1
-                name = self.src[start + 1 : end]
-            else:
-                m = _BARE_KEY.match(self.src, start)
-                if m is None:
-                    raise _ScanError("expected a key")
-                self.pos = m.end()
-                name = m.group()
-            parts.append((name, start, self.pos))
+            self.pos = _match(_KEY_PART, self.src, start)
+            parts.append((_key_name(self.src[start : self.pos]), start, self.pos))
             self.skip_ws()
             if self.peek() != ".":
                 return parts
@@ -329,67 +303,32 @@ class _Scanner:
         return path
 
     def _scalar_end(self, start: int) -> int:
-        src = self.src
-        if src.startswith('"""', start) or src.startswith("'''", start):
-            return self._multiline_end(start)
-        if src.startswith('"', start):
-            return self._basic_string_end(start)
-        if src.startswith("'", start):
-            end = src.find("'", start + 1)
-            if end < 0:
-                raise _ScanError("unterminated literal string")
-            return end + 1
-        if _DATE_SPACE_TIME.match(src, start):
+        m = _STRING.match(self.src, start)
+        if m is not None:
+            return m.end()
+        if _DATE_SPACE_TIME.match(self.src, start):
             start += 11  # past "YYYY-MM-DD "
-        m = _SCALAR.match(src, start)
-        if m is None:
-            raise _ScanError("expected a value")
-        return m.end()
-
-    def _basic_string_end(self, start: int) -> int:
-        i = start + 1
-        while i < len(self.src):
-            ch = self.src[i]
-            if ch == "\\":
-                i += 2
-            elif ch == '"':
-                return i + 1
-            elif ch == "\n":
-                break
-            else:
-                i += 1
-        raise _ScanError("unterminated string")
-
-    def _multiline_end(self, start: int) -> int:
-        delim = self.src[start] * 3
-        i = start + 3
-        while True:
-            if delim == "'''":
-                i = self.src.find(delim, i)
-            else:
-                while i < len(self.src) and not self.src.startswith(delim, i):
-                    i += 2 if self.src[i] == "\\" else 1
-            if i < 0 or i >= len(self.src):
-                raise _ScanError("unterminated multi-line string")
-            # The first three quotes close the string; up to two more belong to it.
-            run = len(self.src[i : i + 5]) - len(self.src[i : i + 5].lstrip(delim[0]))
-            return i + min(run, 5)
+        return _match(_SCALAR, self.src, start)
 
 
-def _repeat_last(parts: list[tuple[str, int, int]], array: bool) -> list[tuple[str, int, int]]:
-    """Key parts aligned with header paths (an array header has two paths for its last part)."""
-    return [*parts, parts[-1]] if array else parts
+def _match(pattern: re.Pattern[str], src: str, pos: int) -> int:
+    """The end of ``pattern`` matched at ``pos``; a scan error if it does not match there."""
+    m = pattern.match(src, pos)
+    if m is None:
+        raise _ScanError(f"expected {pattern.pattern!r} at {pos}")
+    return m.end()
 
 
-def _decode_basic(literal: str) -> str:
-    """The value of a one-line basic string, decoded by tomli itself."""
-    if "\\" not in literal:
-        return literal[1:-1]
-    try:
-        value = tomli.loads(f"k = {literal}")["k"]
-    except tomli.TOMLDecodeError as e:
-        raise _ScanError("bad escape in key") from e
-    return str(value)
+def _key_name(part: str) -> str:
+    """A key part's name: bare as written, literal unquoted, basic decoded by tomli itself."""
+    if part[:1] == "'" or (part[:1] == '"' and "\\" not in part):
+        return part[1:-1]
+    if part[:1] == '"':
+        try:
+            return str(tomli.loads(f"k = {part}")["k"])
+        except tomli.TOMLDecodeError as e:
+            raise _ScanError("bad escape in key") from e
+    return part
 
 
 # -- syntax errors ----------------------------------------------------------------

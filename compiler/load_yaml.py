@@ -27,18 +27,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml import events as ev
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import (
-    AliasEvent,
-    CollectionEndEvent,
-    CollectionStartEvent,
-    DocumentStartEvent,
-    MappingStartEvent,
-    NodeEvent,
-    ScalarEvent,
-)
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarbool import ScalarBoolean
@@ -65,10 +57,7 @@ _LINE_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")  # as ruamel counts lin
 
 # ruamel's problem text -> a hint at the usual fix (the table can grow by example).
 _HINTS: list[tuple[str, str]] = [
-    (
-        "mapping values are not allowed",
-        'quote a value that contains ": ", or check the indentation',
-    ),
+    ("mapping values are not allowed", 'quote a value containing ": ", or check indentation'),
     ("found character '\\t'", "indent with spaces; YAML does not allow tabs there"),
     ("could not find expected ':'", 'a key needs ": " after it'),
     ("did not find expected key", "check this line's indentation against the lines above"),
@@ -99,25 +88,20 @@ def load_yaml(text: str, file: str) -> Document:
         raise SpecError([_too_deep(file, events.deepest)]) from None
     except _BARE_ERRORS as e:  # ruamel fails this way on a few number-like scalars
         raise SpecError([_unreadable(text, file, e)]) from None
-    root: Path = ()
     conv = _Converter(file, lines, events)
-    doc = Document(file=file, text=text, format="yaml", data={})
-    doc.spans[root] = Span.point(file, 1, 1)
     if loaded is None:  # an empty document is an empty mapping
-        return doc
+        loaded = CommentedMap()
     if not isinstance(loaded, CommentedMap):
         start = _lc_start(loaded) if isinstance(loaded, CommentedSeq) else (0, 0)
         got = "a list" if isinstance(loaded, list) else "a single value"
         what = "the top level of a spec file"
         span = conv.span(start, start)
         raise SpecError([diag(WRONG_SHAPE, span, what=what, expected="a mapping", got=got)])
-    data, _ = conv.mapping(loaded, root, 0)
+    data, _ = conv.mapping(loaded, (), 0)
     if conv.diagnostics:
         raise SpecError(conv.diagnostics)
-    doc.data = data
-    doc.spans.update(conv.spans)
-    doc.key_spans.update(conv.key_spans)
-    doc.spans[root] = Span.point(file, 1, 1)
+    doc = Document(file, text, "yaml", data, conv.spans, conv.key_spans)
+    doc.spans[()] = Span.point(file, 1, 1)
     return doc
 
 
@@ -156,25 +140,25 @@ def _scan_events(text: str, file: str) -> _Events:
     try:
         for event in YAML(typ="rt").parse(text):
             start = _pos(event.start_mark)
-            if isinstance(event, DocumentStartEvent):
+            if isinstance(event, ev.DocumentStartEvent):
                 documents += 1
                 problems += _check_document(event, documents, file)
-            if isinstance(event, NodeEvent):
+            if isinstance(event, ev.NodeEvent):
                 problems += _check_node(event, stack, file)
                 _note_child(event, start, stack, found)
-            if isinstance(event, ScalarEvent):
+            if isinstance(event, ev.ScalarEvent):
                 if event.value == "" and event.style is None:
                     found.empty.add(start)  # shares its start with the next node: no end
                 else:
                     found.ends[start] = _pos(event.end_mark)
-            elif isinstance(event, CollectionStartEvent):
-                mapping = isinstance(event, MappingStartEvent)
+            elif isinstance(event, ev.CollectionStartEvent):
+                mapping = isinstance(event, ev.MappingStartEvent)
                 stack.append(_Open(start, mapping, bool(event.flow_style), event.anchor))
                 if len(stack) > depth:
                     depth, found.deepest = len(stack), start
                 if depth > MAX_DEPTH:
                     raise SpecError([*problems, _too_deep(file, start)])
-            elif isinstance(event, CollectionEndEvent) and stack:
+            elif isinstance(event, ev.CollectionEndEvent) and stack:
                 done = stack.pop()
                 if done.flow:
                     found.flow_ends[done.start] = _pos(event.end_mark)
@@ -185,7 +169,7 @@ def _scan_events(text: str, file: str) -> _Events:
     return found
 
 
-def _check_document(event: DocumentStartEvent, n: int, file: str) -> list[Diagnostic]:
+def _check_document(event: ev.DocumentStartEvent, n: int, file: str) -> list[Diagnostic]:
     span = _point(file, _pos(event.start_mark))
     out = []
     if n == 2:
@@ -199,7 +183,7 @@ def _check_document(event: DocumentStartEvent, n: int, file: str) -> list[Diagno
     return out
 
 
-def _check_node(event: NodeEvent, stack: list[_Open], file: str) -> list[Diagnostic]:
+def _check_node(event: ev.NodeEvent, stack: list[_Open], file: str) -> list[Diagnostic]:
     where = _point(file, _pos(event.start_mark))
     out = []
     tag = getattr(event, "tag", None)
@@ -207,16 +191,16 @@ def _check_node(event: NodeEvent, stack: list[_Open], file: str) -> list[Diagnos
     if problem is not None:
         detail, hint = problem
         out.append(diag(YAML_UNSUPPORTED, where, detail=detail, hint=hint))
-    if isinstance(event, AliasEvent) and any(o.anchor == event.anchor for o in stack):
+    if isinstance(event, ev.AliasEvent) and any(o.anchor == event.anchor for o in stack):
         detail = f"the alias *{event.anchor} refers to a collection that contains it"
         out.append(diag(YAML_UNSUPPORTED, where, detail=detail))
     return out
 
 
-def _tag_problem(event: NodeEvent, tag: str) -> tuple[str, str | None] | None:
+def _tag_problem(event: ev.NodeEvent, tag: str) -> tuple[str, str | None] | None:
     """What is wrong with an explicit tag (detail, hint), or None if it is fine."""
     short = tag.replace(_CORE, "!!")
-    if isinstance(event, ScalarEvent):
+    if isinstance(event, ev.ScalarEvent):
         if tag == f"{_CORE}str":
             return None
         if tag not in _SCALAR_TAGS:
@@ -228,17 +212,17 @@ def _tag_problem(event: NodeEvent, tag: str) -> tuple[str, str | None] | None:
         if resolved == tag or (tag == f"{_CORE}float" and resolved == f"{_CORE}int"):
             return None
         return f'"{event.value}" is not a valid {short}', f"write the value without {short}"
-    wanted = f"{_CORE}map" if isinstance(event, MappingStartEvent) else f"{_CORE}seq"
+    wanted = f"{_CORE}map" if isinstance(event, ev.MappingStartEvent) else f"{_CORE}seq"
     return None if tag == wanted else (f"the tag {short} is not supported here", _TAG_HINT)
 
 
-def _note_child(event: NodeEvent, start: Pos, stack: list[_Open], found: _Events) -> None:
+def _note_child(event: ev.NodeEvent, start: Pos, stack: list[_Open], found: _Events) -> None:
     """Count ``event`` as a child of the open collection; remember repeated scalar keys."""
     if not stack:
         return
     parent = stack[-1]
     parent.children += 1
-    if parent.mapping and parent.children % 2 == 1 and isinstance(event, ScalarEvent):
+    if parent.mapping and parent.children % 2 == 1 and isinstance(event, ev.ScalarEvent):
         found.key_text[start] = event.value
         first = parent.keys.setdefault(event.value, start)
         if first != start:
@@ -282,8 +266,8 @@ def _unreadable(text: str, file: str, err: Exception) -> Diagnostic:
     """ruamel raised a bare Python error building a value (``-_``, ``0x_``): find the value."""
     resolver = YAML(typ="rt").resolver
     for event in YAML(typ="rt").parse(text):
-        if not isinstance(event, ScalarEvent) or event.style is not None or event.tag is not None:
-            continue
+        if not isinstance(event, ev.ScalarEvent) or event.style or event.tag:
+            continue  # only plain, untagged scalars are read as numbers
         if str(resolver.resolve(ScalarNode, event.value, (True, False))) not in _NUMBER_TAGS:
             continue
         try:
@@ -435,18 +419,8 @@ def _plain_scalar(obj: Any) -> Any:
         return str(obj)
     if isinstance(obj, TaggedScalar) and str(obj.tag) == f"{_CORE}str":
         return str(obj.value)
-    if isinstance(obj, dt.datetime):
-        return dt.datetime(
-            obj.year,
-            obj.month,
-            obj.day,
-            obj.hour,
-            obj.minute,
-            obj.second,
-            obj.microsecond,
-            obj.tzinfo,
-            fold=obj.fold,
-        )
+    if isinstance(obj, dt.datetime):  # ruamel's TimeStamp
+        return dt.datetime.combine(obj.date(), obj.timetz())
     if isinstance(obj, dt.date):
         return dt.date(obj.year, obj.month, obj.day)
     return _UNSUPPORTED
@@ -457,20 +431,18 @@ def _plain_key(obj: Any) -> str | None:
     return plain if isinstance(plain, str) else None
 
 
+_KINDS: list[tuple[type | tuple[type, ...], str]] = [
+    ((type(None),), "null"),
+    ((ScalarBoolean, bool), "a boolean"),  # before int, which they extend
+    ((int, float), "a number"),
+    ((tuple, list), "a list"),
+    (dict, "a mapping"),
+    (dt.date, "a date"),
+]
+
+
 def _describe(obj: Any) -> str:
-    if obj is None:
-        return "null"
-    if isinstance(obj, ScalarBoolean | bool):
-        return "a boolean"
-    if isinstance(obj, int | float):
-        return "a number"
-    if isinstance(obj, tuple | list):
-        return "a list"
-    if isinstance(obj, dict):
-        return "a mapping"
-    if isinstance(obj, dt.date):
-        return "a date"
-    return f"a {type(obj).__name__}"
+    return next((name for t, name in _KINDS if isinstance(obj, t)), f"a {type(obj).__name__}")
 
 
 # -- positions ----------------------------------------------------------------------

@@ -12,7 +12,6 @@ import pytest
 import tomli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from specops.compiler.diagnostics import Diagnostic, SpecError
 from specops.compiler.load import load, load_text
 from specops.compiler.load_toml import load_toml
@@ -30,7 +29,11 @@ def text_at(text: str, span: Span) -> str:
         return lines[span.line - 1][span.col - 1 : span.end_col - 1]
     middle = lines[span.line : span.end_line - 1]
     return "\n".join(
-        [lines[span.line - 1][span.col - 1 :], *middle, lines[span.end_line - 1][: span.end_col - 1]]
+        [
+            lines[span.line - 1][span.col - 1 :],
+            *middle,
+            lines[span.end_line - 1][: span.end_col - 1],
+        ]
     )
 
 
@@ -117,7 +120,7 @@ TOML_KEYS: list[tuple[DocPath, str, str]] = [
     (("a", "b", "c"), "4:5-4:6", "c"),
     (("x.y",), "5:1-5:6", '"x.y"'),
     (("x.y", "z"), "5:7-5:8", "z"),
-    (("arr", 2, "n", "m"), "15:22-15:23", "m"),
+    (("arr", 2, "n", "m"), "15:20-15:21", "m"),
     (("ops",), "18:2-18:5", "ops"),
     (("ops", "app_dir"), "18:6-18:13", "app_dir"),
     (("hosts",), "21:3-21:8", "hosts"),
@@ -131,7 +134,7 @@ def toml_doc() -> Document:
     return load_toml(TOML, "site.toml")
 
 
-def test_toml_data_is_tomlis(toml_doc: Document) -> None:
+def test_toml_data_is_what_tomli_reads(toml_doc: Document) -> None:
     assert toml_doc.data == tomli.loads(TOML)
     assert toml_doc.format == "toml" and toml_doc.file == "site.toml" and toml_doc.text == TOML
 
@@ -172,7 +175,7 @@ def test_toml_escaped_quoted_keys_match_data() -> None:
 def test_toml_deep_inline_nesting_is_located_without_recursion() -> None:
     depth = 300
     doc = load_toml("a = " + "[" * depth + "1" + "]" * depth + "\n", "t.toml")
-    leaf = ("a", *([0] * depth))
+    leaf: DocPath = ("a", *([0] * depth))
     assert where(doc.spans[leaf]) == f"1:{5 + depth}-1:{6 + depth}"
 
 
@@ -220,7 +223,7 @@ YAML = "\n".join(
     [
         "# spec",  # 1
         "title: Spec  # trailing",
-        "'quoted key': \"q\\\"x\"",
+        '\'quoted key\': "q\\"x"',
         "flags: [NO, yes, on]",
         "mode: 0755",  # 5
         "octal: 0o755",
@@ -366,7 +369,14 @@ YAML_ERRORS: list[tuple[str, str, str, str, str, str | None]] = [
     ("\ta: 1\n", "yaml-syntax", "1:1", "'\\t'", "spaces", None),
     ("a: *x\n", "yaml-syntax", "1:4", "undefined alias", "anchor", None),
     ("a: \x07\n", "yaml-syntax", "1:4", "#x0007", "control character", None),
-    ("a: -_\n", "yaml-syntax", "1:4", "looks like a number", 'quote it to keep it as text: "-_"', None),
+    (
+        "a: -_\n",
+        "yaml-syntax",
+        "1:4",
+        "looks like a number",
+        'quote it to keep it as text: "-_"',
+        None,
+    ),
     ("a: !foo bar\n", "yaml-unsupported", "1:4", "tag !foo", "!!str", None),
     ("a: !!binary aGk=\n", "yaml-unsupported", "1:4", "tag !!binary", "!!str", None),
     ("a: !!int abc\n", "yaml-unsupported", "1:4", '"abc" is not a valid !!int', "without", None),
@@ -381,7 +391,9 @@ YAML_ERRORS: list[tuple[str, str, str, str, str, str | None]] = [
 
 
 @pytest.mark.parametrize(("src", "code", "at", "message", "hint", "note"), YAML_ERRORS)
-def test_yaml_errors(src: str, code: str, at: str, message: str, hint: str, note: str | None) -> None:
+def test_yaml_errors(
+    src: str, code: str, at: str, message: str, hint: str, note: str | None
+) -> None:
     (d,) = errors(load_yaml, src, "bad.yaml")
     got = (d.code, f"{d.span.line}:{d.span.col}" if d.span else None)
     assert got == (code, at), GOT_WANT.format(got=got, want=(code, at))
@@ -412,7 +424,7 @@ def test_yaml_alias_bomb_is_refused() -> None:
 
 def test_yaml_modest_alias_use_is_fine() -> None:
     doc = load_yaml(billion_laughs(3), "t.yaml")
-    assert len(doc.data["a2"]) == 9 and doc.data["a2"][8] == ["lol"] * 9 * 0 + doc.data["a1"][0]
+    assert doc.data["a2"] == [[["lol"] * 9] * 9] * 9
 
 
 @pytest.mark.parametrize(
@@ -501,8 +513,10 @@ scalars = st.one_of(
 )
 values = st.recursive(
     scalars | st.lists(scalars, max_size=3),
-    lambda inner: st.dictionaries(keys, inner, max_size=4)
-    | st.lists(st.dictionaries(keys, inner, max_size=3), min_size=1, max_size=3),
+    lambda inner: (
+        st.dictionaries(keys, inner, max_size=4)
+        | st.lists(st.dictionaries(keys, inner, max_size=3), min_size=1, max_size=3)
+    ),
     max_leaves=20,
 )
 documents = st.dictionaries(keys, values, max_size=6)
@@ -548,7 +562,7 @@ class Renderer:
         if isinstance(v, bool):
             text = "true" if v else "false"
         elif isinstance(v, int | float):
-            text = repr(v) if isinstance(v, int) or math.isfinite(v) else ("inf" if v > 0 else "-inf")
+            text = repr(v)  # Python writes floats as TOML does: 1e+16, -inf
         elif isinstance(v, dt.datetime):
             text = v.isoformat(sep=self.pick(["T", " "]))
         elif isinstance(v, dt.date):
@@ -563,9 +577,9 @@ class Renderer:
         kinds = ["basic", "multi"]
         if plain and "'" not in s:
             kinds.append("literal")
-        if all(c == "\n" or c == "\t" or c >= " " for c in s) and "'" not in s and "\x7f" not in s:
-            if not s.startswith("\n") and "\r" not in s:
-                kinds.append("multi-literal")
+        multi_ok = all(c in "\n\t" or (c >= " " and c != "\x7f") for c in s)
+        if multi_ok and "'" not in s and not s.startswith("\n"):
+            kinds.append("multi-literal")
         kind = self.pick(kinds)
         if kind == "literal":
             return f"'{s}'"
@@ -594,7 +608,7 @@ class Renderer:
 
     def tables(self, table: dict[str, Any], path: DocPath, header: str = "") -> list[str]:
         lines = [header] if header else []
-        nested = []
+        nested: list[tuple[str, Any, bool]] = []
         for k, v in table.items():
             if isinstance(v, dict):
                 nested.append((k, v, False))
@@ -640,7 +654,7 @@ def test_toml_every_path_has_an_exact_span(data: dict[str, Any], style: str, dra
 
 
 SPECIAL = st.sampled_from(
-    list("ab=[]{}\"'#.,:- \n\t&*!|>?%1\\_") + ["'''", '"""', "[[", "]]", "<<: ", "!!str ", "&a ", "*a"]
+    [*"ab=[]{}\"'#.,:- \n\t&*!|>?%1\\_", "'''", '"""', "[[", "]]", "<<: ", "!!str ", "&a ", "*a"]
 )
 
 
@@ -653,4 +667,7 @@ def test_any_text_loads_or_raises_spec_error(text: str) -> None:
         except SpecError as e:
             assert e.diagnostics and str(e)
         else:
-            assert isinstance(doc.data, dict)
+            assert_plain(doc.data)
+            for span in [*doc.spans.values(), *doc.key_spans.values()]:
+                assert min(span.line, span.col) >= 1, span
+                assert (span.line, span.col) <= (span.end_line, span.end_col), span
