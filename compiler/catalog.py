@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Union, get_args, get_origin
 
@@ -184,8 +184,13 @@ def validate_args(
     key_span: Callable[[str], Span | None],
     value_span: Callable[[str], Span | None],
     op_span: Span | None,
+    failed: Collection[str] = (),
 ) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
-    """Check ``raw`` against ``op``'s argument class; return canonical args or diagnostics."""
+    """Check ``raw`` against ``op``'s argument class; return canonical args or diagnostics.
+
+    ``failed`` names arguments whose value could not be computed (already
+    reported): they are neither type-checked nor reported missing.
+    """
     out: list[Diagnostic] = []
     fields = {f.name: f for f in op.fields()}
     hints = op.hints()
@@ -202,6 +207,8 @@ def validate_args(
             )
     canonical: dict[str, Any] = {}
     for name, f in fields.items():
+        if name in failed:
+            continue
         if name not in raw:
             if f.default is _MISSING and f.default_factory is _MISSING:
                 out.append(diag(m.MISSING_ARG, op_span, kind=op.kind, name=name))
@@ -228,7 +235,7 @@ def validate_args(
             out.append(diag(m.BAD_VALUE, value_span(name), what=f'"{name}"', detail=problem))
             continue
         canonical[name] = v
-    return (None if out else canonical), out
+    return (None if out or failed else canonical), out
 
 
 def check_octal_mode(v: Any) -> str | None:

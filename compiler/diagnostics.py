@@ -70,7 +70,13 @@ class Collector:
 
     def check(self) -> None:
         if self.diagnostics:
-            raise SpecError(list(self.diagnostics))
+            raise SpecError(sorted(self.diagnostics, key=_position))
+
+
+def _position(d: Diagnostic) -> tuple[int, str, int, int]:
+    if d.span is None:
+        return (1, "", 0, 0)
+    return (0, d.span.file, d.span.line, d.span.col)
 
 
 def suggest(name: str, candidates: Iterable[str]) -> str | None:
@@ -94,7 +100,7 @@ def _snippet(span: Span, sources: Mapping[str, str]) -> list[str]:
     if not src and span.line > len(text.splitlines()):
         return []
     width = len(str(span.line))
-    gutter = " " * (width + 3)
+    gutter = " " * (width + 4)
     col = max(span.col, 1)
     if span.end_line == span.line:
         length = max(span.end_col - col, 1)

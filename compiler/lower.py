@@ -118,12 +118,19 @@ def lower(spec: Spec, catalog: Catalog, limit: Iterable[str] | None = None) -> P
             if optype is None or host.name not in targets[decl.id]:
                 continue
             path: Path = ("ops", decl.id)
-            raw = {k: evaluate_value(doc, (*path, k), v, scope, c) for k, v in decl.args.items()}
+            raw: dict[str, Any] = {}
+            failed: set[str] = set()
+            for k, v in decl.args.items():
+                before = len(c.diagnostics)
+                raw[k] = evaluate_value(doc, (*path, k), v, scope, c)
+                if len(c.diagnostics) > before:
+                    failed.add(k)
             args, problems = validate_args(
                 optype, raw,
                 key_span=lambda k, p=path: doc.key_span((*p, k)),
                 value_span=lambda k, p=path: doc.span((*p, k)),
                 op_span=decl.span,
+                failed=failed,
             )
             c.extend(problems)
             if args is None:

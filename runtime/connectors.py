@@ -1,21 +1,31 @@
 """Connectors: how commands reach a host. One contract, several transports.
 
 A ``Connector`` runs a command (optionally feeding stdin) and returns a
-``Result`` data object; rendering never appears here. ``LocalConnector``
-wraps invoke, ``SshConnector`` is a thin adapter over Fabric's
-``Connection`` (with TCP_NODELAY set, which turns a ~48 ms exchange into
-~4 ms on loopback), ``FakeConnector`` answers from a function, for unit tests
-of the executor (like ``invoke.MockContext``).
+``Result`` data object; rendering never appears here. ``SshConnector`` is a
+thin adapter over Fabric's ``Connection`` (with TCP_NODELAY set, which turns a
+~48 ms exchange into ~4 ms on loopback), ``LocalConnector`` runs ``/bin/sh``
+here, ``FakeConnector`` answers from a function, for unit tests of the
+executor (like ``invoke.MockContext``).
+
+Why commands do not go through invoke's ``Runner`` (``Connection.run``,
+``Context.run``): it feeds stdin one byte per 10 ms sleep when the stream is
+not a terminal, so a 1 KB apply script took ~10 s, and its reader threads add
+~150 ms per command. specops sends whole scripts on stdin, so both connectors
+execute through a small exec loop of their own (``_exec_channel`` on the
+transport Fabric opened, ``subprocess`` locally).
 """
 
 from __future__ import annotations
 
-import io
+import select
 import socket
+import subprocess
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from specops.compiler.ir import Connection
 
@@ -51,7 +61,7 @@ class Connector(Protocol):
 
 
 class LocalConnector:
-    """Runs commands on this machine through invoke."""
+    """Runs commands on this machine with /bin/sh."""
 
     def __init__(self) -> None:
         self.round_trips = 0
@@ -60,20 +70,67 @@ class LocalConnector:
         pass
 
     def run(self, command: str, *, stdin: str | None = None, timeout: float | None = None) -> Result:
-        from invoke import Context
-        from invoke.exceptions import CommandTimedOut
-
         self.round_trips += 1
-        stream = io.StringIO(stdin) if stdin is not None else io.StringIO("")
         try:
-            r = Context().run(command, hide=True, warn=True, in_stream=stream, timeout=timeout,
-                              shell="/bin/sh")
-        except CommandTimedOut as e:
-            return Result(command, 124, e.result.stdout, e.result.stderr + "\ntimed out")
-        return Result(command, r.exited, r.stdout, r.stderr)
+            p = subprocess.run(["/bin/sh", "-c", command], input=(stdin or "").encode(),
+                               capture_output=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired as e:
+            return Result(command, 124, _text(e.stdout), _text(e.stderr) + "\ntimed out")
+        return Result(command, p.returncode, _text(p.stdout), _text(p.stderr))
 
     def close(self) -> None:
         pass
+
+
+def _text(b: bytes | str | None) -> str:
+    if b is None:
+        return ""
+    return b if isinstance(b, str) else b.decode("utf-8", "surrogateescape")
+
+
+def _exec_channel(transport: Any, command: str, stdin: str | None, timeout: float | None) -> Result:
+    """Run one command on a new session channel; stdin is written whole by a helper thread."""
+    chan = transport.open_session(timeout=timeout)
+    try:
+        chan.exec_command(command)
+
+        def feed() -> None:
+            try:
+                if stdin:
+                    chan.sendall(stdin.encode("utf-8", "surrogateescape"))
+                chan.shutdown_write()
+            except OSError:  # the command exited without reading all of its input
+                pass
+
+        writer = threading.Thread(target=feed, daemon=True)
+        writer.start()
+        out: list[bytes] = []
+        err: list[bytes] = []
+        deadline = time.monotonic() + timeout if timeout else None
+        while True:
+            if chan.recv_ready():
+                out.append(chan.recv(65536))
+            elif chan.recv_stderr_ready():
+                err.append(chan.recv_stderr(65536))
+            elif chan.exit_status_ready():
+                break
+            else:
+                left = deadline - time.monotonic() if deadline else 1.0
+                if left <= 0:
+                    return Result(command, 124, _text(b"".join(out)), _text(b"".join(err)) + "\ntimed out")
+                select.select([chan], [], [], min(left, 1.0))
+        # Output can still arrive between the exit status and EOF.
+        while not chan.eof_received or chan.recv_ready() or chan.recv_stderr_ready():
+            if chan.recv_ready():
+                out.append(chan.recv(65536))
+            elif chan.recv_stderr_ready():
+                err.append(chan.recv_stderr(65536))
+            elif not select.select([chan], [], [], 1.0)[0] and chan.closed:
+                break
+        writer.join(timeout=1.0)
+        return Result(command, chan.recv_exit_status(), _text(b"".join(out)), _text(b"".join(err)))
+    finally:
+        chan.close()
 
 
 class SshConnector:
@@ -135,15 +192,8 @@ class SshConnector:
         return e
 
     def run(self, command: str, *, stdin: str | None = None, timeout: float | None = None) -> Result:
-        from invoke.exceptions import CommandTimedOut
-
         self.round_trips += 1
-        stream = io.StringIO(stdin) if stdin is not None else io.StringIO("")
-        try:
-            r = self.conn.run(command, hide=True, warn=True, in_stream=stream, timeout=timeout)
-        except CommandTimedOut as e:
-            return Result(command, 124, e.result.stdout, e.result.stderr + "\ntimed out")
-        return Result(command, r.exited, r.stdout, r.stderr)
+        return _exec_channel(self.conn.transport, command, stdin, timeout)
 
     def close(self) -> None:
         self.conn.close()

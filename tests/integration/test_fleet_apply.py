@@ -157,7 +157,7 @@ def test_unreachable_and_failing_hosts_do_not_stop_the_others(fleet: SshFleet, s
                                                              roots: dict[str, Path]) -> None:
     text = site.read_text().replace(
         "[groups.web]",
-        '[hosts.ghost]\nssh = "root@127.0.0.1:1"\nvars = { root = "/nonexistent" }\n\n[groups.web]',
+        '[hosts.ghost]\nssh = "root@127.0.0.1:1"\nvars = { root = "/nonexistent", port = 1 }\n\n[groups.web]',
     )
     bad = fleet.hosts[1].name
     text += f'\n[ops.boom]\nop = "server.shell"\ncommand = "echo about to fail; exit 7"\nhosts = "{bad}"\n'
