@@ -213,7 +213,8 @@ def validate_args(
             if f.default is _MISSING and f.default_factory is _MISSING:
                 out.append(diag(m.MISSING_ARG, op_span, kind=op.kind, name=name))
                 continue
-            canonical[name] = f.default if f.default is not _MISSING else f.default_factory()
+            factory: Callable[[], Any] = f.default_factory  # type: ignore[assignment]
+            canonical[name] = f.default if f.default is not _MISSING else factory()
             continue
         v = raw[name]
         t = hints[name]

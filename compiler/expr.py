@@ -166,7 +166,7 @@ def parse_template(text: str, locate: Locator) -> Template:
             pos = len(text)
         hint = e.match_examples(_parser().parse, dict(EXPR_ERRORS), use_accepts=True)
         if isinstance(e, UnexpectedCharacters):
-            detail = f"unexpected character {text[pos:pos + 1]!r}"
+            detail = f"unexpected character {text[pos : pos + 1]!r}"
         elif isinstance(e, UnexpectedToken) and e.token.type != "$END":
             detail = f"unexpected {str(e.token)!r}"
         else:

@@ -94,7 +94,7 @@ def _shape(
 
 def _connection(c: Collector, doc: Document, name: str, body: dict[str, Any]) -> Connection | None:
     base = Path(doc.file).parent
-    options = {}
+    options: dict[str, str] = {}
     for opt in ("key", "known_hosts"):
         if opt in body:
             if not _shape(c, doc, ("hosts", name, opt), body[opt], str, f'"{opt}" of host {name}'):

@@ -10,7 +10,8 @@ deduplication are the optimizer's job, not this stage's.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from . import messages as m
@@ -39,7 +40,9 @@ def locator(doc: Document, path: Path, value: str) -> Locator:
     return lambda start, end: Span(span.file, span.line, base + start, span.line, base + end)
 
 
-def evaluate_value(doc: Document, path: Path, value: Any, scope: dict[str, Any], c: Collector) -> Any:
+def evaluate_value(
+    doc: Document, path: Path, value: Any, scope: dict[str, Any], c: Collector
+) -> Any:
     """Render every template inside ``value`` (strings, lists, maps), collecting errors."""
     if isinstance(value, str):
         loc = locator(doc, path, value)
@@ -56,8 +59,9 @@ def evaluate_value(doc: Document, path: Path, value: Any, scope: dict[str, Any],
     return value
 
 
-def host_scope(doc: Document, spec_vars: dict[str, Any], inv: Inventory, host: Host,
-               c: Collector) -> dict[str, Any]:
+def host_scope(
+    doc: Document, spec_vars: dict[str, Any], inv: Inventory, host: Host, c: Collector
+) -> dict[str, Any]:
     """The names visible to ``host``'s ops, lowest precedence first."""
     scope: dict[str, Any] = {}
     layers: list[tuple[Path, dict[str, Any]]] = [(("vars",), spec_vars)]
@@ -65,7 +69,9 @@ def host_scope(doc: Document, spec_vars: dict[str, Any], inv: Inventory, host: H
     layers.append((("hosts", host.name, "vars"), host.vars))
     for prefix, values in layers:
         for k, v in values.items():
-            scope[k] = evaluate_value(doc, (*prefix, k), v, {**scope, "host": _host_view(host, scope)}, c)
+            scope[k] = evaluate_value(
+                doc, (*prefix, k), v, {**scope, "host": _host_view(host, scope)}, c
+            )
     scope["host"] = _host_view(host, scope)
     return scope
 
@@ -88,6 +94,10 @@ def _targets(spec: Spec, decl: OpDecl, c: Collector) -> list[str]:
     return chosen
 
 
+def _arg_span(span_of: Callable[[Path], Span], op_path: Path, name: str) -> Span:
+    return span_of((*op_path, name))
+
+
 def lower(spec: Spec, catalog: Catalog, limit: Iterable[str] | None = None) -> Program:
     """Compile ``spec`` into per-host op lists for the hosts in ``limit`` (default: all)."""
     doc, inv = spec.doc, spec.inventory
@@ -95,12 +105,24 @@ def lower(spec: Spec, catalog: Catalog, limit: Iterable[str] | None = None) -> P
     ids = [d.id for d in spec.ops]
     for decl in spec.ops:
         if catalog.get(decl.kind) is None:
-            c.add(diag(m.UNKNOWN_OP, doc.span(("ops", decl.id, "op")), kind=decl.kind,
-                       hint=suggest(decl.kind, catalog.kinds()) or "`specops ops` lists them"))
+            c.add(
+                diag(
+                    m.UNKNOWN_OP,
+                    doc.span(("ops", decl.id, "op")),
+                    kind=decl.kind,
+                    hint=suggest(decl.kind, catalog.kinds()) or "`specops ops` lists them",
+                )
+            )
         for i, ref in enumerate(decl.requires):
             if ref not in ids:
-                c.add(diag(m.UNKNOWN_REF, doc.span(("ops", decl.id, "requires", i)), name=ref,
-                           hint=suggest(ref, ids)))
+                c.add(
+                    diag(
+                        m.UNKNOWN_REF,
+                        doc.span(("ops", decl.id, "requires", i)),
+                        name=ref,
+                        hint=suggest(ref, ids),
+                    )
+                )
     selected = [h.name for h in inv.hosts]
     if limit is not None:
         selected, unknown = select(inv, limit)
@@ -126,9 +148,10 @@ def lower(spec: Spec, catalog: Catalog, limit: Iterable[str] | None = None) -> P
                 if len(c.diagnostics) > before:
                     failed.add(k)
             args, problems = validate_args(
-                optype, raw,
-                key_span=lambda k, p=path: doc.key_span((*p, k)),
-                value_span=lambda k, p=path: doc.span((*p, k)),
+                optype,
+                raw,
+                key_span=partial(_arg_span, doc.key_span, path),
+                value_span=partial(_arg_span, doc.span, path),
                 op_span=decl.span,
                 failed=failed,
             )
@@ -136,11 +159,17 @@ def lower(spec: Spec, catalog: Catalog, limit: Iterable[str] | None = None) -> P
             if args is None:
                 continue
             mine = {d for d, hs in targets.items() if host.name in hs}
-            nodes.append(OpNode(
-                id=decl.id, kind=decl.kind, args=args,
-                requires=tuple(r for r in decl.requires if r in mine),
-                tags=decl.tags, desc=decl.desc, origin=(decl.span,),
-            ))
+            nodes.append(
+                OpNode(
+                    id=decl.id,
+                    kind=decl.kind,
+                    args=args,
+                    requires=tuple(r for r in decl.requires if r in mine),
+                    tags=decl.tags,
+                    desc=decl.desc,
+                    origin=(decl.span,),
+                )
+            )
         hosts.append(HostProgram(host.name, host.connection, tuple(nodes)))
     c.check()
     return Program(tuple(hosts))

@@ -15,6 +15,7 @@ The optimizer issue grows this list (conflicts, inferred edges, merging).
 from __future__ import annotations
 
 import heapq
+import itertools
 import json
 from dataclasses import replace
 
@@ -52,7 +53,9 @@ def dedupe(ops: tuple[OpNode, ...]) -> tuple[OpNode, ...]:
     # References to a merged op now point at the node that absorbed it.
     result = []
     for op in out:
-        reqs = tuple(dict.fromkeys(renamed.get(r, r) for r in op.requires if renamed.get(r, r) != op.id))
+        reqs = tuple(
+            dict.fromkeys(renamed.get(r, r) for r in op.requires if renamed.get(r, r) != op.id)
+        )
         result.append(replace(op, requires=reqs))
     return tuple(result)
 
@@ -88,12 +91,20 @@ def _cycle_error(ops: tuple[OpNode, ...], stuck: set[str]) -> Diagnostic:
     while node not in path:
         path.append(node)
         node = next(r for r in by_id[node].requires if r in stuck)
-    cycle = path[path.index(node):] + [node]
+    cycle = [*path[path.index(node) :], node]
     first = by_id[cycle[0]]
-    notes = [(f"{a} requires {b}", by_id[a].origin[0]) for a, b in zip(cycle, cycle[1:], strict=False)
-             if by_id[a].origin]
-    return diag(m.CYCLE, first.origin[0] if first.origin else None, cycle=" -> ".join(cycle),
-                notes=notes, hint="remove one of these requires")
+    notes = [
+        (f"{a} requires {b}", by_id[a].origin[0])
+        for a, b in itertools.pairwise(cycle)
+        if by_id[a].origin
+    ]
+    return diag(
+        m.CYCLE,
+        first.origin[0] if first.origin else None,
+        cycle=" -> ".join(cycle),
+        notes=notes,
+        hint="remove one of these requires",
+    )
 
 
 PASSES = (dedupe, order)

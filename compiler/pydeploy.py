@@ -54,14 +54,22 @@ class Recorder:
         span = call_span(self.file)
         optype = self.catalog.get(kind)
         if optype is None:
-            self.collector.add(diag(m.UNKNOWN_OP, span, kind=kind,
-                                    hint=suggest(kind, self.catalog.kinds())))
+            self.collector.add(
+                diag(m.UNKNOWN_OP, span, kind=kind, hint=suggest(kind, self.catalog.kinds()))
+            )
             return
         options = {k: kwargs.pop(k) for k in list(kwargs) if k in OPTIONS}
         for k in list(kwargs):
             if k.startswith("_"):
-                self.collector.add(diag(m.UNKNOWN_ARG, span, kind=kind, name=k,
-                                        hint=suggest(k, OPTIONS) or f"options are {', '.join(OPTIONS)}"))
+                self.collector.add(
+                    diag(
+                        m.UNKNOWN_ARG,
+                        span,
+                        kind=kind,
+                        name=k,
+                        hint=suggest(k, OPTIONS) or f"options are {', '.join(OPTIONS)}",
+                    )
+                )
                 kwargs.pop(k)
         args, problems = validate_args(optype, kwargs, lambda _: span, lambda _: span, span)
         self.collector.extend(problems)
@@ -69,15 +77,21 @@ class Recorder:
             return
         op_id = options.get("_id") or self._default_id(span)
         if any(op.id == op_id for op in self.ops):
-            self.collector.add(diag(m.DUPLICATE_ID, span, id=op_id,
-                                    hint="give each op its own _id="))
+            self.collector.add(
+                diag(m.DUPLICATE_ID, span, id=op_id, hint="give each op its own _id=")
+            )
             return
-        self.ops.append(OpNode(
-            id=op_id, kind=kind, args=args,
-            requires=tuple(_as_list(options.get("_requires"))),
-            tags=tuple(_as_list(options.get("_tags"))),
-            desc=options.get("_desc"), origin=(span,),
-        ))
+        self.ops.append(
+            OpNode(
+                id=op_id,
+                kind=kind,
+                args=args,
+                requires=tuple(_as_list(options.get("_requires"))),
+                tags=tuple(_as_list(options.get("_tags"))),
+                desc=options.get("_desc"),
+                origin=(span,),
+            )
+        )
 
     def _default_id(self, span: Span) -> str:
         base = f"{Path(self.file).name}:{span.line}"
@@ -144,10 +158,10 @@ def call_span(file: str) -> Span:
 
 
 def _python_error(file: str, exc: BaseException) -> SpecError:
+    span: Span | None = None
     if isinstance(exc, SyntaxError) and exc.lineno:
         span = Span.point(file, exc.lineno, exc.offset or 1)
         return SpecError([diag(m.PYTHON_ERROR, span, detail=f"syntax error: {exc.msg}")])
-    span = None
     target = str(Path(file).resolve())
     for fs in traceback.extract_tb(exc.__traceback__):
         if str(Path(fs.filename).resolve()) == target and fs.lineno:
@@ -155,12 +169,21 @@ def _python_error(file: str, exc: BaseException) -> SpecError:
             end = (fs.end_colno or col) + 1 if fs.end_lineno == fs.lineno else col + 1
             span = Span(file, fs.lineno, col, fs.lineno, end)
     detail = f"{type(exc).__name__}: {exc}"
-    return SpecError([diag(m.PYTHON_ERROR, span, detail=detail,
-                           hint="the deploy raised this while it was being compiled")])
+    return SpecError(
+        [
+            diag(
+                m.PYTHON_ERROR,
+                span,
+                detail=detail,
+                hint="the deploy raised this while it was being compiled",
+            )
+        ]
+    )
 
 
-def run_deploy(file: str, inventory: Inventory, catalog: Catalog,
-               limit: list[str] | None = None) -> Program:
+def run_deploy(
+    file: str, inventory: Inventory, catalog: Catalog, limit: list[str] | None = None
+) -> Program:
     """Run the deploy once per host of ``inventory`` and return the recorded program."""
     hosts: list[Host] = list(inventory.hosts)
     c = Collector()

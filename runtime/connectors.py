@@ -55,7 +55,9 @@ class Connector(Protocol):
 
     def open(self) -> None: ...
 
-    def run(self, command: str, *, stdin: str | None = None, timeout: float | None = None) -> Result: ...
+    def run(
+        self, command: str, *, stdin: str | None = None, timeout: float | None = None
+    ) -> Result: ...
 
     def close(self) -> None: ...
 
@@ -69,11 +71,18 @@ class LocalConnector:
     def open(self) -> None:
         pass
 
-    def run(self, command: str, *, stdin: str | None = None, timeout: float | None = None) -> Result:
+    def run(
+        self, command: str, *, stdin: str | None = None, timeout: float | None = None
+    ) -> Result:
         self.round_trips += 1
         try:
-            p = subprocess.run(["/bin/sh", "-c", command], input=(stdin or "").encode(),
-                               capture_output=True, timeout=timeout, check=False)
+            p = subprocess.run(
+                ["/bin/sh", "-c", command],
+                input=(stdin or "").encode(),
+                capture_output=True,
+                timeout=timeout,
+                check=False,
+            )
         except subprocess.TimeoutExpired as e:
             return Result(command, 124, _text(e.stdout), _text(e.stderr) + "\ntimed out")
         return Result(command, p.returncode, _text(p.stdout), _text(p.stderr))
@@ -117,7 +126,9 @@ def _exec_channel(transport: Any, command: str, stdin: str | None, timeout: floa
             else:
                 left = deadline - time.monotonic() if deadline else 1.0
                 if left <= 0:
-                    return Result(command, 124, _text(b"".join(out)), _text(b"".join(err)) + "\ntimed out")
+                    return Result(
+                        command, 124, _text(b"".join(out)), _text(b"".join(err)) + "\ntimed out"
+                    )
                 select.select([chan], [], [], min(left, 1.0))
         # Output can still arrive between the exit status and EOF.
         while not chan.eof_received or chan.recv_ready() or chan.recv_stderr_ready():
@@ -136,8 +147,9 @@ def _exec_channel(transport: Any, command: str, stdin: str | None, timeout: floa
 class SshConnector:
     """Runs commands over one SSH connection (Fabric), host keys verified."""
 
-    def __init__(self, target: Connection, connect_timeout: float = 10.0,
-                 accept_new_host_keys: bool = False) -> None:
+    def __init__(
+        self, target: Connection, connect_timeout: float = 10.0, accept_new_host_keys: bool = False
+    ) -> None:
         import fabric
         import paramiko
 
@@ -148,8 +160,11 @@ class SshConnector:
         if key:
             kwargs.update(key_filename=key, look_for_keys=False)
         self.conn = fabric.Connection(
-            host=target.address, user=target.user, port=target.port or 22,
-            connect_timeout=connect_timeout, connect_kwargs=kwargs,
+            host=target.address,
+            user=target.user,
+            port=target.port or 22,
+            connect_timeout=connect_timeout,
+            connect_kwargs=kwargs,
         )
         client = self.conn.client
         # Fabric accepts unknown host keys by default; specops verifies them.
@@ -176,22 +191,30 @@ class SshConnector:
 
         where = self.target.target
         if isinstance(e, paramiko.BadHostKeyException):
-            return ConnectError(f"{where}: host key does not match known_hosts",
-                                "if the host was rebuilt, remove its old key from known_hosts")
+            return ConnectError(
+                f"{where}: host key does not match known_hosts",
+                "if the host was rebuilt, remove its old key from known_hosts",
+            )
         if isinstance(e, paramiko.AuthenticationException):
-            return ConnectError(f"{where}: authentication failed ({e})",
-                                'check the user and the key (key = "path" in the host)')
+            return ConnectError(
+                f"{where}: authentication failed ({e})",
+                'check the user and the key (key = "path" in the host)',
+            )
         if isinstance(e, paramiko.SSHException):
             hint = None
             if "known_hosts" in str(e):
                 hint = 'add the host key to known_hosts (ssh-keyscan), or set known_hosts = "file"'
             return ConnectError(f"{where}: {e}", hint)
         if isinstance(e, OSError | EOFError):
-            return ConnectError(f"{where}: cannot connect ({e.__class__.__name__}: {e})",
-                                "is the host up and sshd listening on that port?")
+            return ConnectError(
+                f"{where}: cannot connect ({e.__class__.__name__}: {e})",
+                "is the host up and sshd listening on that port?",
+            )
         return e
 
-    def run(self, command: str, *, stdin: str | None = None, timeout: float | None = None) -> Result:
+    def run(
+        self, command: str, *, stdin: str | None = None, timeout: float | None = None
+    ) -> Result:
         self.round_trips += 1
         return _exec_channel(self.conn.transport, command, stdin, timeout)
 
@@ -210,7 +233,9 @@ class FakeConnector:
     def open(self) -> None:
         pass
 
-    def run(self, command: str, *, stdin: str | None = None, timeout: float | None = None) -> Result:
+    def run(
+        self, command: str, *, stdin: str | None = None, timeout: float | None = None
+    ) -> Result:
         self.round_trips += 1
         self.calls.append((command, stdin))
         return self.handler(command, stdin)

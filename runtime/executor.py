@@ -11,6 +11,7 @@ open between the two steps and nothing is re-read.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import secrets
 from collections.abc import Callable, Iterable
@@ -155,8 +156,16 @@ def read_results(plan: HostPlan, stdout: str, nonce: str, tail: str) -> tuple[Op
         end = stdout.find(end_mark, start) if start >= 0 else -1
         if start < 0 or end < 0:
             output = stdout[start:].split("\n", 1)[-1] if start >= 0 else ""
-            out.append(OpResult(n.id, n.kind, Status.FAILED, op.changes, output,
-                                f"the host stopped answering{': ' + tail if tail else ''}"))
+            out.append(
+                OpResult(
+                    n.id,
+                    n.kind,
+                    Status.FAILED,
+                    op.changes,
+                    output,
+                    f"the host stopped answering{': ' + tail if tail else ''}",
+                )
+            )
             stopped = f"{n.id} failed"
             continue
         output = stdout[start + len(f"@@specops:{nonce}:op:{i}\n") : end]
@@ -164,8 +173,9 @@ def read_results(plan: HostPlan, stdout: str, nonce: str, tail: str) -> tuple[Op
         if code == 0:
             out.append(OpResult(n.id, n.kind, Status.CHANGED, op.changes, output))
         else:
-            out.append(OpResult(n.id, n.kind, Status.FAILED, op.changes, output,
-                                f"exit code {code}"))
+            out.append(
+                OpResult(n.id, n.kind, Status.FAILED, op.changes, output, f"exit code {code}")
+            )
             stopped = f"{n.id} failed"
     return tuple(out)
 
@@ -235,9 +245,14 @@ class Runner:
         plan = s.plan
         assert plan is not None  # plan() ran first: apply() checks
         if plan.error or s.conn is None:
-            return HostResult(plan.host, plan.target, error=plan.error, hint=plan.hint,
-                              unreachable=plan.unreachable,
-                              round_trips=s.conn.round_trips if s.conn else 0)
+            return HostResult(
+                plan.host,
+                plan.target,
+                error=plan.error,
+                hint=plan.hint,
+                unreachable=plan.unreachable,
+                round_trips=s.conn.round_trips if s.conn else 0,
+            )
         nonce = secrets.token_hex(8)
         script = apply_script(plan, nonce)
         stdout, tail = "", ""
@@ -266,10 +281,9 @@ class Runner:
     def close(self) -> None:
         for s in self._sessions:
             if s.conn is not None:
-                try:
+                # Closing a dead connection must not hide the results.
+                with contextlib.suppress(Exception):
                     s.conn.close()
-                except Exception:  # closing a dead connection must not hide the results
-                    pass
 
 
 def summarize(plans: Iterable[HostPlan]) -> dict[Action, int]:

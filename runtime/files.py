@@ -18,7 +18,7 @@ from specops.compiler.catalog import MODE_HINT, arg, check_octal_mode
 
 from .command import Command, sh
 from .facts import FactRef, Facts
-from .files_facts import Content, FileContent, FileInfo, FileStat
+from .files_facts import Content, FileContent, FileInfo, FileStat, FileType
 from .operation import Action, Change, Operation, register
 from .writes import sha256, write_file, write_if_unchanged
 
@@ -46,8 +46,12 @@ def _path(doc: str) -> Any:
 
 
 def _mode() -> Any:
-    return arg(None, doc='Permission bits as an octal string, e.g. "0644".', check=check_octal_mode,
-               type_hint=MODE_HINT)
+    return arg(
+        None,
+        doc='Permission bits as an octal string, e.g. "0644".',
+        check=check_octal_mode,
+        type_hint=MODE_HINT,
+    )
 
 
 def _owner_user() -> Any:
@@ -58,16 +62,21 @@ def _owner_group() -> Any:
     return arg(None, doc="Owning group name.")
 
 
-def attr_changes(path: str, st: FileStat, mode: str | None, user: str | None,
-                 group: str | None) -> list[Change]:
+def attr_changes(
+    path: str, st: FileStat, mode: str | None, user: str | None, group: str | None
+) -> list[Change]:
     """Changes bringing an existing path's mode and owner to the declared ones."""
     out = []
     if mode and st.mode != mode.zfill(4):
-        out.append(Change(Action.UPDATE, f"mode {st.mode} → {mode.zfill(4)}", (sh("chmod", mode, path),)))
+        out.append(
+            Change(Action.UPDATE, f"mode {st.mode} → {mode.zfill(4)}", (sh("chmod", mode, path),))
+        )
     if user and st.user != user:
         out.append(Change(Action.UPDATE, f"owner {st.user} → {user}", (sh("chown", user, path),)))
     if group and st.group != group:
-        out.append(Change(Action.UPDATE, f"group {st.group} → {group}", (sh("chgrp", group, path),)))
+        out.append(
+            Change(Action.UPDATE, f"group {st.group} → {group}", (sh("chgrp", group, path),))
+        )
     return out
 
 
@@ -83,10 +92,21 @@ def unified_diff(path: str, old: bytes | None, new: bytes) -> str:
     return "".join(x if x.endswith("\n") else x + "\n\\ No newline at end of file\n" for x in lines)
 
 
-def _stat_after(st: FileStat | None, type_: str, mode: str | None, user: str | None,
-                group: str | None, size: int = 0) -> FileStat:
-    return FileStat(type_, (mode or (st.mode if st else "0644")).zfill(4),  # type: ignore[arg-type]
-                    user or (st.user if st else "root"), group or (st.group if st else "root"), size)
+def _stat_after(
+    st: FileStat | None,
+    type_: FileType,
+    mode: str | None,
+    user: str | None,
+    group: str | None,
+    size: int = 0,
+) -> FileStat:
+    return FileStat(
+        type_,
+        (mode or (st.mode if st else "0644")).zfill(4),
+        user or (st.user if st else "root"),
+        group or (st.group if st else "root"),
+        size,
+    )
 
 
 # -- files.directory ------------------------------------------------------------------
@@ -118,8 +138,13 @@ class Directory(Operation[DirectoryArgs]):
         st = f[FileInfo.ref(path=a.path)]
         if st is None:
             cmds = [sh("mkdir", "-p", "--", a.path)]
-            cmds += [c for ch in attr_changes(a.path, _stat_after(None, "directory", "0755", "", ""),
-                                              a.mode, a.user, a.group) for c in ch.commands]
+            cmds += [
+                c
+                for ch in attr_changes(
+                    a.path, _stat_after(None, "directory", "0755", "", ""), a.mode, a.user, a.group
+                )
+                for c in ch.commands
+            ]
             return [Change(Action.CREATE, f"create directory {a.path}", tuple(cmds))]
         if st.type != "directory":
             raise PlanError(f"{a.path} exists and is a {st.type}, not a directory")
@@ -127,8 +152,11 @@ class Directory(Operation[DirectoryArgs]):
 
     def effects(self, a: DirectoryArgs, f: Facts) -> Mapping[FactRef[Any], Any]:
         st = f[FileInfo.ref(path=a.path)]
-        return {FileInfo.ref(path=a.path): _stat_after(st, "directory", a.mode or (None if st else "0755"),
-                                                       a.user, a.group)}
+        return {
+            FileInfo.ref(path=a.path): _stat_after(
+                st, "directory", a.mode or (None if st else "0755"), a.user, a.group
+            )
+        }
 
 
 # -- files.file -----------------------------------------------------------------------
@@ -137,7 +165,9 @@ class Directory(Operation[DirectoryArgs]):
 @dataclass(frozen=True)
 class FileArgs:
     path: str = _path("Absolute path of the file.")
-    content: str | None = arg(None, doc="The whole content; when unset, the file only has to exist.")
+    content: str | None = arg(
+        None, doc="The whole content; when unset, the file only has to exist."
+    )
     mode: str | None = _mode()
     user: str | None = _owner_user()
     group: str | None = _owner_group()
@@ -176,9 +206,14 @@ class File(Operation[FileArgs]):
             cur: Content | None = f[FileContent.ref(path=a.path)]
             if cur is None or cur.sha256 != sha256(new):
                 old = cur.data if cur is not None else None
-                cmd = write_file(a.path, new, mode=a.mode, user=a.user, group=a.group, existing=True)
-                diff = unified_diff(a.path, old, new) if old is not None or cur is None else (
-                    f"content changed ({st.size} → {len(new)} bytes)\n")
+                cmd = write_file(
+                    a.path, new, mode=a.mode, user=a.user, group=a.group, existing=True
+                )
+                diff = (
+                    unified_diff(a.path, old, new)
+                    if old is not None or cur is None
+                    else (f"content changed ({st.size} → {len(new)} bytes)\n")
+                )
                 # The atomic write sets mode and owner too: name them in the same change.
                 also = [c.summary for c in attr_changes(a.path, st, a.mode, a.user, a.group)]
                 summary = ", ".join([f"update content of {a.path}", *also])
@@ -207,9 +242,12 @@ class File(Operation[FileArgs]):
 class LineArgs:
     path: str = _path("Absolute path of the file; created when missing and the line is present.")
     line: str = arg(doc="The whole line, without its newline.")
-    regex: str | None = arg(None, doc="Lines matching this (Python) regular expression are replaced "
-                                      "by `line`; when none matches, `line` is appended.",
-                            check=check_regex)
+    regex: str | None = arg(
+        None,
+        doc="Lines matching this (Python) regular expression are replaced "
+        "by `line`; when none matches, `line` is appended.",
+        check=check_regex,
+    )
     present: bool = arg(True, doc="false removes the line (and lines matching `regex`).")
 
 
@@ -259,8 +297,14 @@ class Line(Operation[LineArgs]):
             if not a.present:
                 return []
             new = (a.line + "\n").encode("utf-8")
-            return [Change(Action.CREATE, f"create {a.path} with line {a.line!r}",
-                           (write_if_unchanged(a.path, None, new),), unified_diff(a.path, None, new))]
+            return [
+                Change(
+                    Action.CREATE,
+                    f"create {a.path} with line {a.line!r}",
+                    (write_if_unchanged(a.path, None, new),),
+                    unified_diff(a.path, None, new),
+                )
+            ]
         if cur.data is None:
             raise PlanError(f"{a.path} is larger than specops edits line by line")
         text = cur.data.decode("utf-8", "surrogateescape")
@@ -269,23 +313,37 @@ class Line(Operation[LineArgs]):
             return []
         new = out.encode("utf-8", "surrogateescape")
         if not a.present:
-            what = f"remove line {a.line!r}" + (f" and lines matching {a.regex!r}" if a.regex else "")
+            what = f"remove line {a.line!r}" + (
+                f" and lines matching {a.regex!r}" if a.regex else ""
+            )
         elif a.regex and any(re.search(a.regex, s) for s in text.splitlines()):
             what = f"replace lines matching {a.regex!r} with {a.line!r}"
         else:
             what = f"add line {a.line!r}"
-        return [Change(Action.UPDATE, f"{what} in {a.path}",
-                       (write_if_unchanged(a.path, cur.data, new),), unified_diff(a.path, cur.data, new))]
+        return [
+            Change(
+                Action.UPDATE,
+                f"{what} in {a.path}",
+                (write_if_unchanged(a.path, cur.data, new),),
+                unified_diff(a.path, cur.data, new),
+            )
+        ]
 
     def effects(self, a: LineArgs, f: Facts) -> Mapping[FactRef[Any], Any]:
         cur = f[FileContent.ref(path=a.path)]
         if cur is None and not a.present:
             return {}
         text = cur.data.decode("utf-8", "surrogateescape") if cur and cur.data is not None else ""
-        new = edit_lines(text, a).encode("utf-8", "surrogateescape") if cur else (a.line + "\n").encode()
+        new = (
+            edit_lines(text, a).encode("utf-8", "surrogateescape")
+            if cur
+            else (a.line + "\n").encode()
+        )
         st = f[FileInfo.ref(path=a.path)]
-        return {FileContent.ref(path=a.path): Content(sha256(new), new),
-                FileInfo.ref(path=a.path): _stat_after(st, "file", None, None, None, len(new))}
+        return {
+            FileContent.ref(path=a.path): Content(sha256(new), new),
+            FileInfo.ref(path=a.path): _stat_after(st, "file", None, None, None, len(new)),
+        }
 
 
 # -- files.link -----------------------------------------------------------------------
@@ -316,17 +374,31 @@ class Link(Operation[LinkArgs]):
     def plan(self, a: LinkArgs, f: Facts) -> list[Change]:
         st = f[FileInfo.ref(path=a.path)]
         if st is None:
-            return [Change(Action.CREATE, f"link {a.path} → {a.target}",
-                           (sh("ln", "-s", "--", a.target, a.path),))]
+            return [
+                Change(
+                    Action.CREATE,
+                    f"link {a.path} → {a.target}",
+                    (sh("ln", "-s", "--", a.target, a.path),),
+                )
+            ]
         if st.type != "link":
             raise PlanError(f"{a.path} exists and is a {st.type}, not a symbolic link")
         if st.target == a.target:
             return []
-        return [Change(Action.UPDATE, f"relink {a.path}: {st.target} → {a.target}",
-                       (relink(a.path, a.target),))]
+        return [
+            Change(
+                Action.UPDATE,
+                f"relink {a.path}: {st.target} → {a.target}",
+                (relink(a.path, a.target),),
+            )
+        ]
 
     def effects(self, a: LinkArgs, f: Facts) -> Mapping[FactRef[Any], Any]:
-        return {FileInfo.ref(path=a.path): FileStat("link", "0777", "root", "root", len(a.target), a.target)}
+        return {
+            FileInfo.ref(path=a.path): FileStat(
+                "link", "0777", "root", "root", len(a.target), a.target
+            )
+        }
 
 
 def relink(path: str, target: str) -> Command:
@@ -335,8 +407,12 @@ def relink(path: str, target: str) -> Command:
 
     directory = posixpath.dirname(path) or "."
     return sh(
-        raw("d=$(mktemp -d --"), posixpath.join(directory, ".specops-link-XXXXXXXX"),
-        raw(') && ln -s --'), target, raw('"$d/l" && mv -Tf -- "$d/l"'), path,
+        raw("d=$(mktemp -d --"),
+        posixpath.join(directory, ".specops-link-XXXXXXXX"),
+        raw(") && ln -s --"),
+        target,
+        raw('"$d/l" && mv -Tf -- "$d/l"'),
+        path,
         raw('&& rmdir -- "$d"'),
     )
 

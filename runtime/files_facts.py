@@ -41,10 +41,19 @@ class FileInfo(Fact[FileStat | None]):
     def command(cls, **params: str) -> Command:
         p = params["path"]
         return sh(
-            raw("if [ -L"), p, raw("]; then echo link; readlink -n --"), p,
-            raw("| base64 -w0; echo; elif [ -d"), p, raw("]; then echo directory; elif [ -f"), p,
-            raw("]; then echo file; elif [ -e"), p, raw("]; then echo other; else echo absent;"),
-            raw("exit 0; fi; stat -c '%a %U %G %s' --"), p,
+            raw("if [ -L"),
+            p,
+            raw("]; then echo link; readlink -n --"),
+            p,
+            raw("| base64 -w0; echo; elif [ -d"),
+            p,
+            raw("]; then echo directory; elif [ -f"),
+            p,
+            raw("]; then echo file; elif [ -e"),
+            p,
+            raw("]; then echo other; else echo absent;"),
+            raw("exit 0; fi; stat -c '%a %U %G %s' --"),
+            p,
         )
 
     @classmethod
@@ -70,8 +79,14 @@ class FileContent(Fact[Content | None]):
     def command(cls, **params: str) -> Command:
         p = params["path"]
         return sh(
-            raw("if [ -f"), p, raw("]; then sha256sum <"), p, raw("| cut -c1-64; if [ \"$(stat -L -c %s --"),
-            p, raw(f")\" -le {CONTENT_LIMIT} ]; then printf data:; base64 -w0 <"), p,
+            raw("if [ -f"),
+            p,
+            raw("]; then sha256sum <"),
+            p,
+            raw('| cut -c1-64; if [ "$(stat -L -c %s --'),
+            p,
+            raw(f')" -le {CONTENT_LIMIT} ]; then printf data:; base64 -w0 <'),
+            p,
             raw("; else printf big; fi; echo; else echo absent; fi"),
         )
 

@@ -39,8 +39,11 @@ class Change:
     diff: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"action": self.action.name.lower(), "summary": self.summary,
-                               "commands": [c.display() for c in self.commands]}
+        out: dict[str, Any] = {
+            "action": self.action.name.lower(),
+            "summary": self.summary,
+            "commands": [c.display() for c in self.commands],
+        }
         if self.diff is not None:
             out["diff"] = self.diff
         return out
@@ -74,10 +77,10 @@ class Operation(Generic[A]):
 CATALOG = Catalog()
 OPERATIONS: dict[str, Operation[Any]] = {}
 
-O = TypeVar("O", bound=type[Operation[Any]])
+OpClass = TypeVar("OpClass", bound=type[Operation[Any]])
 
 
-def register(cls: O) -> O:
+def register(cls: OpClass) -> OpClass:
     """Add an operation class to the catalog; returns the class unchanged."""
     CATALOG.register(OpType(cls.kind, cls.Args, cls.__doc__ or "", cls.identity))
     OPERATIONS[cls.kind] = cls()

@@ -39,12 +39,23 @@ def _head(name: str, target: str) -> Text:
 
 def _op_lines(console: Console, op: OpPlan, width: int) -> None:
     if op.error:
-        console.print(Text.assemble(("  x ", "bold red"), (op.node.id.ljust(width), "bold"),
-                                    f"  ({op.node.kind}) ", (op.error, "red")))
+        console.print(
+            Text.assemble(
+                ("  x ", "bold red"),
+                (op.node.id.ljust(width), "bold"),
+                f"  ({op.node.kind}) ",
+                (op.error, "red"),
+            )
+        )
         return
     for ch in op.changes:
-        console.print(Text.assemble((f"  {ch.action.value} ", _STYLE[ch.action]),
-                                    (op.node.id.ljust(width), "bold"), f"  {ch.summary}"))
+        console.print(
+            Text.assemble(
+                (f"  {ch.action.value} ", _STYLE[ch.action]),
+                (op.node.id.ljust(width), "bold"),
+                f"  {ch.summary}",
+            )
+        )
         if ch.diff:
             console.print(_diff_text(ch.diff), end="")
 
@@ -53,8 +64,10 @@ def summary_line(plans: Sequence[HostPlan]) -> str:
     c = summarize(plans)
     if not any(c.values()):
         return "No changes. The hosts match the spec."
-    line = (f"Plan: {c[Action.CREATE]} to add, {c[Action.UPDATE]} to change, "
-            f"{c[Action.DELETE]} to remove")
+    line = (
+        f"Plan: {c[Action.CREATE]} to add, {c[Action.UPDATE]} to change, "
+        f"{c[Action.DELETE]} to remove"
+    )
     line += f", {c[Action.RUN]} to run." if c[Action.RUN] else "."
     return line
 
@@ -89,12 +102,22 @@ def print_results(console: Console, results: Sequence[HostResult]) -> None:
             continue
         for o in r.ops:
             if o.status is Status.FAILED:
-                console.print(Text.assemble(("  x ", "bold red"), (o.id, "bold"), f"  ({o.kind}) failed: ",
-                                            (o.error or "", "red")))
+                console.print(
+                    Text.assemble(
+                        ("  x ", "bold red"),
+                        (o.id, "bold"),
+                        f"  ({o.kind}) failed: ",
+                        (o.error or "", "red"),
+                    )
+                )
                 if o.output.strip():
-                    console.print(Text("      " + o.output.strip().replace("\n", "\n      "), style="dim"))
+                    console.print(
+                        Text("      " + o.output.strip().replace("\n", "\n      "), style="dim")
+                    )
             elif o.status is Status.NOT_RUN:
-                console.print(Text.assemble(("  - ", "dim"), (o.id, "bold"), "  not run: ", o.error or ""))
+                console.print(
+                    Text.assemble(("  - ", "dim"), (o.id, "bold"), "  not run: ", o.error or "")
+                )
     console.print()
     for r in results:
         if r.error:
@@ -126,8 +149,12 @@ def plan_json(plans: Sequence[HostPlan]) -> dict[str, Any]:
                 "error": p.error,
                 "unreachable": p.unreachable,
                 "ops": [
-                    {"id": o.node.id, "kind": o.node.kind, "error": o.error,
-                     "changes": [c.to_json() for c in o.changes]}
+                    {
+                        "id": o.node.id,
+                        "kind": o.node.kind,
+                        "error": o.error,
+                        "changes": [c.to_json() for c in o.changes],
+                    }
                     for o in p.ops
                 ],
             }
@@ -148,8 +175,14 @@ def results_json(results: Sequence[HostResult]) -> dict[str, Any]:
                 "unreachable": r.unreachable,
                 "round_trips": r.round_trips,
                 "ops": [
-                    {"id": o.id, "kind": o.kind, "status": o.status.value, "error": o.error,
-                     "output": o.output, "changes": [c.to_json() for c in o.changes]}
+                    {
+                        "id": o.id,
+                        "kind": o.kind,
+                        "status": o.status.value,
+                        "error": o.error,
+                        "output": o.output,
+                        "changes": [c.to_json() for c in o.changes],
+                    }
                     for o in r.ops
                 ],
             }

@@ -30,10 +30,16 @@ class CommandStatus(Fact[int]):
 @dataclass(frozen=True)
 class ShellArgs:
     command: str = arg(doc="Shell code to run with /bin/sh.")
-    creates: str | None = arg(None, doc="Skip when this absolute path exists; the command creates it.",
-                              check=check_absolute)
-    unless: str | None = arg(None, doc="Skip when this read-only check command exits 0. It also "
-                                       "runs during plans, so it must not change anything.")
+    creates: str | None = arg(
+        None,
+        doc="Skip when this absolute path exists; the command creates it.",
+        check=check_absolute,
+    )
+    unless: str | None = arg(
+        None,
+        doc="Skip when this read-only check command exits 0. It also "
+        "runs during plans, so it must not change anything.",
+    )
 
 
 @register

@@ -26,8 +26,9 @@ def _owner(user: str | None, group: str | None) -> str | None:
     return None
 
 
-def write_file(path: str, data: bytes, *, mode: str | None, user: str | None,
-               group: str | None, existing: bool) -> Command:
+def write_file(
+    path: str, data: bytes, *, mode: str | None, user: str | None, group: str | None, existing: bool
+) -> Command:
     """Replace ``path`` with ``data`` atomically.
 
     Unset mode/owner keep those of the existing file; a new file without a mode
@@ -37,8 +38,14 @@ def write_file(path: str, data: bytes, *, mode: str | None, user: str | None,
     template = posixpath.join(directory or ".", f".{name}.specops-XXXXXXXX")
     payload = base64.b64encode(data).decode("ascii")
     tmp = raw('"$t"')
-    parts: list[Part] = [raw("t=$(mktemp --"), template, raw(") && { printf %s"), payload,
-                         raw("| base64 -d >"), tmp]
+    parts: list[Part] = [
+        raw("t=$(mktemp --"),
+        template,
+        raw(") && { printf %s"),
+        payload,
+        raw("| base64 -d >"),
+        tmp,
+    ]
     # getopt_long takes "--reference FILE" as well as "--reference=FILE".
     if existing:
         parts += [raw("&& chmod --reference"), path, tmp, raw("&& chown --reference"), path, tmp]
@@ -56,13 +63,29 @@ def sha256(data: bytes) -> str:
 
 
 def write_if_unchanged(path: str, old: bytes | None, new: bytes) -> Command:
-    """Write ``new`` only if ``path`` still holds ``old`` (None: absent); no-op if it holds ``new``."""
+    """Write ``new`` only if ``path`` still holds ``old`` (None: absent).
+
+    A no-op when the file already holds ``new``; an error when it holds anything else.
+    """
     expect = sha256(old) if old is not None else "absent"
     write = write_file(path, new, mode=None, user=None, group=None, existing=old is not None)
-    return sh(
-        raw("if [ -e"), path, raw("]; then c=$(sha256sum <"), path, raw("| cut -c1-64); else c=absent; fi;"),
-        raw('if [ "$c" ='), sha256(new), raw("]; then :; elif [ \"$c\" ="), expect, raw("]; then"),
-    ) + write + sh(
-        raw("; else echo"), f"{path} changed on the host since it was planned; plan again",
-        raw(">&2; exit 1; fi"),
+    return (
+        sh(
+            raw("if [ -e"),
+            path,
+            raw("]; then c=$(sha256sum <"),
+            path,
+            raw("| cut -c1-64); else c=absent; fi;"),
+            raw('if [ "$c" ='),
+            sha256(new),
+            raw(']; then :; elif [ "$c" ='),
+            expect,
+            raw("]; then"),
+        )
+        + write
+        + sh(
+            raw("; else echo"),
+            f"{path} changed on the host since it was planned; plan again",
+            raw(">&2; exit 1; fi"),
+        )
     )

@@ -25,7 +25,7 @@ except PackageNotFoundError:  # running from a source tree without an install
     __version__ = "0.0.0"
 
 
-def compile(  # noqa: A001  (the public name users expect)
+def compile(
     path: str, *, inventory: str | None = None, limit: Iterable[str] | None = None
 ) -> Program:
     """Compile a spec file or Python deploy into the optimized IR."""
@@ -33,18 +33,30 @@ def compile(  # noqa: A001  (the public name users expect)
 
 
 def _program(target: str | Program, inventory: str | None, limit: Iterable[str] | None) -> Program:
-    return target if isinstance(target, Program) else compile(target, inventory=inventory, limit=limit)
+    return (
+        target if isinstance(target, Program) else compile(target, inventory=inventory, limit=limit)
+    )
 
 
-def plan(target: str | Program, *, inventory: str | None = None,
-         limit: Iterable[str] | None = None, parallel: int | None = None) -> list[HostPlan]:
+def plan(
+    target: str | Program,
+    *,
+    inventory: str | None = None,
+    limit: Iterable[str] | None = None,
+    parallel: int | None = None,
+) -> list[HostPlan]:
     """What would change on each host (a dry run)."""
     with Runner(_program(target, inventory, limit), parallel=parallel) as r:
         return r.plan()
 
 
-def apply(target: str | Program, *, inventory: str | None = None,
-          limit: Iterable[str] | None = None, parallel: int | None = None) -> list[HostResult]:
+def apply(
+    target: str | Program,
+    *,
+    inventory: str | None = None,
+    limit: Iterable[str] | None = None,
+    parallel: int | None = None,
+) -> list[HostResult]:
     """Plan and apply on every host; returns each host's results."""
     with Runner(_program(target, inventory, limit), parallel=parallel) as r:
         r.plan()
@@ -56,5 +68,15 @@ def host() -> HostInfo:
     return current().host
 
 
-__all__ = ["CATALOG", "HostPlan", "HostResult", "Program", "SpecError", "__version__", "apply",
-           "compile", "host", "plan"]
+__all__ = [
+    "CATALOG",
+    "HostPlan",
+    "HostResult",
+    "Program",
+    "SpecError",
+    "__version__",
+    "apply",
+    "compile",
+    "host",
+    "plan",
+]

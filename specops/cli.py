@@ -26,21 +26,32 @@ EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_FAILED, EXIT_UNREACHABLE = 0, 1, 2, 3, 4
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="specops", description=__doc__.splitlines()[0] if __doc__ else None)
+    p = argparse.ArgumentParser(
+        prog="specops", description=__doc__.splitlines()[0] if __doc__ else None
+    )
     p.add_argument("--version", action="version", version=f"specops {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def target(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("file", help="spec file (.toml, .yaml) or Python deploy (.py)")
         sp.add_argument("-i", "--inventory", help="hosts and groups from this file instead")
-        sp.add_argument("--limit", action="append", metavar="HOST_OR_GROUP",
-                        help="only these hosts or groups (repeatable)")
+        sp.add_argument(
+            "--limit",
+            action="append",
+            metavar="HOST_OR_GROUP",
+            help="only these hosts or groups (repeatable)",
+        )
 
     def runtime(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("--parallel", type=int, metavar="N", help="hosts at once (default: up to 32)")
+        sp.add_argument(
+            "--parallel", type=int, metavar="N", help="hosts at once (default: up to 32)"
+        )
         sp.add_argument("--json", action="store_true", help="print JSON instead of text")
-        sp.add_argument("--accept-new-host-keys", action="store_true",
-                        help="trust SSH host keys not yet in known_hosts (changed keys are still refused)")
+        sp.add_argument(
+            "--accept-new-host-keys",
+            action="store_true",
+            help="trust SSH host keys not yet in known_hosts (changed keys are still refused)",
+        )
 
     c = sub.add_parser("compile", help="compile to the operation IR")
     target(c)
@@ -51,8 +62,11 @@ def _parser() -> argparse.ArgumentParser:
     pl = sub.add_parser("plan", help="show what would change on each host (dry run)")
     target(pl)
     runtime(pl)
-    pl.add_argument("--detailed-exitcode", action="store_true",
-                    help="exit 0 when nothing would change, 2 when something would, 1 on error")
+    pl.add_argument(
+        "--detailed-exitcode",
+        action="store_true",
+        help="exit 0 when nothing would change, 2 when something would, 1 on error",
+    )
 
     ap = sub.add_parser("apply", help="show the plan, then make it so")
     target(ap)
@@ -64,8 +78,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _compile(args: argparse.Namespace, optimized: bool = True) -> Program:
-    return compile_file(args.file, CATALOG, inventory=args.inventory, limit=args.limit,
-                        optimized=optimized)
+    return compile_file(
+        args.file, CATALOG, inventory=args.inventory, limit=args.limit, optimized=optimized
+    )
 
 
 def _confirm(console: Console) -> bool:
@@ -104,7 +119,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         sys.stdout.write(to_json(_compile(args, not args.no_optimize), origins=args.origins))
         return EXIT_OK
     program = _compile(args)
-    with Runner(program, parallel=args.parallel, accept_new_host_keys=args.accept_new_host_keys) as r:
+    with Runner(
+        program, parallel=args.parallel, accept_new_host_keys=args.accept_new_host_keys
+    ) as r:
         plans = r.plan()
         if args.command == "plan":
             if args.json:

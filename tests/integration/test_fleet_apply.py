@@ -34,7 +34,7 @@ def inventory_toml(hosts: list[SshHost], roots: dict[str, Path]) -> str:
     return "\n".join(out)
 
 
-OPS = '''
+OPS = """
 [vars]
 app = "shop"
 
@@ -73,13 +73,19 @@ creates = "${root}/${app}/seed"
 op = "files.file"
 path = "${root}/web.flag"
 hosts = "web"
-'''
+"""
 
 
 def specops(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
-    return subprocess.run([sys.executable, "-m", "specops", *args], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "specops", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -105,17 +111,26 @@ def site(fleet: SshFleet, roots: dict[str, Path], tmp_path: Path) -> Path:
 
 
 def planned(doc: dict[str, Any]) -> dict[str, dict[str, list[str]]]:
-    return {h["name"]: {o["id"]: [c["summary"] for c in o["changes"]] for o in h["ops"] if o["changes"]}
-            for h in doc["hosts"]}
+    return {
+        h["name"]: {o["id"]: [c["summary"] for c in o["changes"]] for o in h["ops"] if o["changes"]}
+        for h in doc["hosts"]
+    }
 
 
 def applied(doc: dict[str, Any]) -> dict[str, dict[str, list[str]]]:
-    return {h["name"]: {o["id"]: [c["summary"] for c in o["changes"]] for o in h["ops"]
-                        if o["status"] == "changed"} for h in doc["hosts"]}
+    return {
+        h["name"]: {
+            o["id"]: [c["summary"] for c in o["changes"]]
+            for o in h["ops"]
+            if o["status"] == "changed"
+        }
+        for h in doc["hosts"]
+    }
 
 
-def test_apply_makes_hosts_match_and_plan_predicted_it(fleet: SshFleet, site: Path,
-                                                      roots: dict[str, Path]) -> None:
+def test_apply_makes_hosts_match_and_plan_predicted_it(
+    fleet: SshFleet, site: Path, roots: dict[str, Path]
+) -> None:
     plan = specops("plan", str(site), "--json")
     assert plan.returncode == 0, plan.stderr
     predicted = planned(json.loads(plan.stdout))
@@ -138,7 +153,9 @@ def test_apply_makes_hosts_match_and_plan_predicted_it(fleet: SshFleet, site: Pa
         assert not (root / "shop" / "old.pid").exists()
         assert (root / "shop" / "seed").read_text() == "seeded\n"
         assert (root / "web.flag").exists() == (port == 8080)
-        assert not [p for p in (root / "shop").iterdir() if ".specops-" in p.name], "temp files left"
+        assert not [p for p in (root / "shop").iterdir() if ".specops-" in p.name], (
+            "temp files left"
+        )
 
     again = specops("plan", str(site), "--detailed-exitcode")
     assert again.returncode == 0, again.stdout + again.stderr
@@ -153,14 +170,17 @@ def test_text_plan_shows_diffs_and_summary(site: Path) -> None:
     assert "Plan: 8 to add, 6 to change, 3 to remove, 3 to run." in out
 
 
-def test_unreachable_and_failing_hosts_do_not_stop_the_others(fleet: SshFleet, site: Path,
-                                                             roots: dict[str, Path]) -> None:
+def test_unreachable_and_failing_hosts_do_not_stop_the_others(
+    fleet: SshFleet, site: Path, roots: dict[str, Path]
+) -> None:
     text = site.read_text().replace(
         "[groups.web]",
-        '[hosts.ghost]\nssh = "root@127.0.0.1:1"\nvars = { root = "/nonexistent", port = 1 }\n\n[groups.web]',
+        '[hosts.ghost]\nssh = "root@127.0.0.1:1"\n'
+        'vars = { root = "/nonexistent", port = 1 }\n\n[groups.web]',
     )
     bad = fleet.hosts[1].name
-    text += f'\n[ops.boom]\nop = "server.shell"\ncommand = "echo about to fail; exit 7"\nhosts = "{bad}"\n'
+    boom = 'command = "echo about to fail; exit 7"'
+    text += f'\n[ops.boom]\nop = "server.shell"\n{boom}\nhosts = "{bad}"\n'
     text += '\n[ops.after]\nop = "files.file"\npath = "${root}/after"\n'
     site.write_text(text)
     r = specops("apply", str(site), "--yes", "--json")
@@ -177,8 +197,9 @@ def test_unreachable_and_failing_hosts_do_not_stop_the_others(fleet: SshFleet, s
         assert all(o["status"] in ("changed", "ok") for o in doc[h.name]["ops"])
 
 
-def test_python_deploy_with_inventory_file(fleet: SshFleet, roots: dict[str, Path],
-                                           tmp_path: Path) -> None:
+def test_python_deploy_with_inventory_file(
+    fleet: SshFleet, roots: dict[str, Path], tmp_path: Path
+) -> None:
     inv = tmp_path / "inventory.toml"
     inv.write_text(inventory_toml(fleet.hosts, roots))
     deploy = tmp_path / "deploy.py"
@@ -199,9 +220,11 @@ def test_python_deploy_with_inventory_file(fleet: SshFleet, roots: dict[str, Pat
 def test_unknown_host_key_is_refused(fleet: SshFleet, tmp_path: Path) -> None:
     h = fleet.hosts[0]
     spec = tmp_path / "site.toml"
-    spec.write_text(f'[hosts.h]\nssh = "{h.target}"\nkey = "{h.key_file}"\n'
-                    f'known_hosts = "{fleet.hosts[1].known_hosts}"\n'
-                    '[ops.x]\nop = "files.directory"\npath = "/tmp/never"\n')
+    spec.write_text(
+        f'[hosts.h]\nssh = "{h.target}"\nkey = "{h.key_file}"\n'
+        f'known_hosts = "{fleet.hosts[1].known_hosts}"\n'
+        '[ops.x]\nop = "files.directory"\npath = "/tmp/never"\n'
+    )
     r = specops("plan", str(spec))
     assert r.returncode == 1
     assert "not found in known_hosts" in r.stdout and "hint:" in r.stdout

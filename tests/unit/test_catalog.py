@@ -65,9 +65,15 @@ def test_errors(raw: dict[str, Any], want: list[tuple[str, str | None]]) -> None
 @pytest.mark.parametrize(
     ("value", "t", "ok"),
     [
-        (1, int, True), (True, int, False), (1.5, float, True), (1, float, True),
-        ("a", str | None, True), (None, str | None, True), (["a"], list[str], True),
-        ({"a": 1}, dict[str, int], True), ({"a": "b"}, dict[str, int], False),
+        (1, int, True),
+        (True, int, False),
+        (1.5, float, True),
+        (1, float, True),
+        ("a", str | None, True),
+        (None, str | None, True),
+        (["a"], list[str], True),
+        ({"a": 1}, dict[str, int], True),
+        ({"a": "b"}, dict[str, int], False),
     ],
 )
 def test_conforms(value: Any, t: Any, ok: bool) -> None:

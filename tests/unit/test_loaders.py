@@ -12,6 +12,7 @@ import pytest
 import tomli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from specops.compiler.diagnostics import Diagnostic, SpecError
 from specops.compiler.load import load, load_text
 from specops.compiler.load_toml import load_toml

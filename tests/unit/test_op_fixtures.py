@@ -24,7 +24,9 @@ def test_op_plan(path: Path) -> None:
     case = load(path)
     op = OPERATIONS[path.parent.name]
     a = op.args({**_defaults(path.parent.name), **case["args"]})
-    facts = Facts({fact_ref(e): from_json(fact_type(fact_ref(e).fact), e["value"]) for e in case["facts"]})
+    facts = Facts(
+        {fact_ref(e): from_json(fact_type(fact_ref(e).fact), e["value"]) for e in case["facts"]}
+    )
     needed = {str(r) for r in op.facts(a)}
     given = {str(fact_ref(e)) for e in case["facts"]}
     assert needed <= given, f"fixture lacks facts {sorted(needed - given)}"

@@ -13,8 +13,13 @@ from specops.compiler.source import Span
 
 
 def op(i: str, requires: tuple[str, ...] = (), path: str | None = None, line: int = 1) -> OpNode:
-    return OpNode(i, "files.directory", {"path": path or f"/{i}"}, requires=requires,
-                  origin=(Span("s.toml", line, 1, line, 2),))
+    return OpNode(
+        i,
+        "files.directory",
+        {"path": path or f"/{i}"},
+        requires=requires,
+        origin=(Span("s.toml", line, 1, line, 2),),
+    )
 
 
 def ids(ops: tuple[OpNode, ...]) -> list[str]:
