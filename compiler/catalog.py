@@ -246,4 +246,6 @@ def check_octal_mode(v: Any) -> str | None:
     return f'{v!r} is not an octal file mode like "0644"'
 
 
-MODE_HINT = 'write file modes as quoted strings, e.g. mode = "0644"'
+MODE_HINT = (
+    'quote file modes, "0644" rather than 0644 or 644: an unquoted number loses its octal meaning'
+)

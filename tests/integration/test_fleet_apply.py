@@ -179,8 +179,8 @@ def test_unreachable_and_failing_hosts_do_not_stop_the_others(
         'vars = { root = "/nonexistent", port = 1 }\n\n[groups.web]',
     )
     bad = fleet.hosts[1].name
-    boom = 'command = "echo about to fail; exit 7"'
-    text += f'\n[ops.boom]\nop = "server.shell"\n{boom}\nhosts = "{bad}"\n'
+    fail = 'command = "echo about to fail; exit 7"'
+    text += f'\n[ops.boom]\nop = "server.shell"\n{fail}\nhosts = "{bad}"\n'
     text += '\n[ops.after]\nop = "files.file"\npath = "${root}/after"\n'
     site.write_text(text)
     r = specops("apply", str(site), "--yes", "--json")

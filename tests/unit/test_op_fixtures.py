@@ -8,6 +8,7 @@ declared types, so the fixtures cannot drift from the dataclasses.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,6 +31,7 @@ def test_op_plan(path: Path) -> None:
     needed = {str(r) for r in op.facts(a)}
     given = {str(fact_ref(e)) for e in case["facts"]}
     assert needed <= given, f"fixture lacks facts {sorted(needed - given)}"
+    got: dict[str, Any]
     try:
         got = {"changes": [c.to_json() for c in op.plan(a, facts)]}
     except PlanError as e:
