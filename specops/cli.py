@@ -18,6 +18,7 @@ from specops import __version__
 from specops.compiler.diagnostics import SpecError, render_all
 from specops.compiler.frontend import compile_file
 from specops.compiler.ir import Program, to_json
+from specops.compiler.schema import spec_schema
 from specops.runtime.catalog import CATALOG
 from specops.runtime.executor import HostPlan, HostResult, Runner
 from specops.runtime.render import plan_json, print_plan, print_results, results_json
@@ -74,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
 
     sub.add_parser("ops", help="list the operations")
+    sub.add_parser("schema", help="print the JSON Schema of spec files")
     return p
 
 
@@ -115,6 +117,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     out = Console(highlight=False, soft_wrap=True)
     if args.command == "ops":
         return _cmd_ops(out)
+    if args.command == "schema":
+        sys.stdout.write(json.dumps(spec_schema(CATALOG), indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
     if args.command == "compile":
         sys.stdout.write(to_json(_compile(args, not args.no_optimize), origins=args.origins))
         return EXIT_OK
