@@ -93,49 +93,60 @@ def print_plan(console: Console, plans: Sequence[HostPlan]) -> None:
     console.print(Text(summary_line(plans), style="bold"))
 
 
+def _failures(console: Console, r: HostResult) -> None:
+    if r.error:
+        label = "unreachable" if r.unreachable else "error"
+        console.print(_head(r.host, r.target), Text(f"  {label}: {r.error}", style="bold red"))
+        if r.hint:
+            console.print(Text(f"  hint: {r.hint}", style="dim"))
+        return
+    console.print(_head(r.host, r.target))
+    for o in r.ops:
+        if o.status is Status.FAILED:
+            console.print(
+                Text.assemble(
+                    ("  x ", "bold red"),
+                    (o.id, "bold"),
+                    f"  ({o.kind}) failed: ",
+                    (o.error or "", "red"),
+                )
+            )
+            if o.output.strip():
+                console.print(
+                    Text("      " + o.output.strip().replace("\n", "\n      "), style="dim")
+                )
+        elif o.status is Status.NOT_RUN:
+            console.print(
+                Text.assemble(("  - ", "dim"), (o.id, "bold"), "  not run: ", o.error or "")
+            )
+
+
 def print_results(console: Console, results: Sequence[HostResult]) -> None:
-    for r in results:
-        head = _head(r.host, r.target)
-        if r.error:
-            label = "unreachable" if r.unreachable else "error"
-            console.print(head, Text(f"  {label}: {r.error}", style="bold red"))
-            continue
-        for o in r.ops:
-            if o.status is Status.FAILED:
-                console.print(
-                    Text.assemble(
-                        ("  x ", "bold red"),
-                        (o.id, "bold"),
-                        f"  ({o.kind}) failed: ",
-                        (o.error or "", "red"),
-                    )
-                )
-                if o.output.strip():
-                    console.print(
-                        Text("      " + o.output.strip().replace("\n", "\n      "), style="dim")
-                    )
-            elif o.status is Status.NOT_RUN:
-                console.print(
-                    Text.assemble(("  - ", "dim"), (o.id, "bold"), "  not run: ", o.error or "")
-                )
-    console.print()
+    """What went wrong (if anything), a recap line per host, and a verdict."""
+    bad = [r for r in results if r.failed]
+    for r in bad:
+        _failures(console, r)
+    if bad:
+        console.print()
     for r in results:
         if r.error:
-            state = "[bold red]unreachable[/]" if r.unreachable else "[bold red]error[/]"
-            console.print(f"{r.host}: {state}")
+            state = "unreachable" if r.unreachable else "error"
+            console.print(Text.assemble((r.host, "bold"), ": ", (state, "bold red")))
             continue
-        parts = [f"{r.count(Status.CHANGED)} changed", f"{r.count(Status.OK)} ok"]
+        line = Text.assemble(
+            (r.host, "bold"), f": {r.count(Status.CHANGED)} changed, {r.count(Status.OK)} ok"
+        )
         if r.count(Status.FAILED):
-            parts.append(f"[bold red]{r.count(Status.FAILED)} failed[/]")
+            line.append(f", {r.count(Status.FAILED)} failed", style="bold red")
         if r.count(Status.NOT_RUN):
-            parts.append(f"{r.count(Status.NOT_RUN)} not run")
-        console.print(f"{r.host}: " + ", ".join(parts))
+            line.append(f", {r.count(Status.NOT_RUN)} not run")
+        console.print(line)
     done = sum(r.count(Status.CHANGED) for r in results)
-    bad = [r.host for r in results if r.failed]
     hosts = f"{len(results)} host{'s' if len(results) != 1 else ''}"
     verdict = f"Apply complete: {done} op{'s' if done != 1 else ''} changed on {hosts}."
     if bad:
-        verdict = f"Apply finished with failures on {len(bad)} of {hosts}: {', '.join(bad)}."
+        names = ", ".join(r.host for r in bad)
+        verdict = f"Apply finished with failures on {len(bad)} of {hosts}: {names}."
     console.print(Text(verdict, style="bold"))
 
 
