@@ -22,7 +22,9 @@ from .source import Document, Span
 
 LOCAL_NAME = "@local"
 
-_HOST_KEYS = {"ssh", "local", "vars", "key", "known_hosts"}
+# How a host is reached: exactly one of these keys (``local = true`` takes a boolean).
+CONNECTOR_KEYS = ("ssh", "local", "docker", "chroot", "kubectl")
+_HOST_KEYS = {*CONNECTOR_KEYS, "vars", "key", "known_hosts"}
 _GROUP_KEYS = {"hosts", "vars"}
 _SSH_RE = re.compile(
     r"^(?:(?P<user>[^@\s:]+)@)?(?P<address>[^@\s:\[\]]+|\[[0-9a-fA-F:]+\])(?::(?P<port>\d{1,5}))?$"
@@ -94,6 +96,17 @@ def _shape(
 
 def _connection(c: Collector, doc: Document, name: str, body: dict[str, Any]) -> Connection | None:
     base = Path(doc.file).parent
+    given = [k for k in CONNECTOR_KEYS if k in body]
+    if len(given) > 1:
+        c.add(
+            diag(
+                m.BAD_CONNECTION,
+                doc.key_span(("hosts", name, given[1])),
+                detail=f"host {name} says both {given[0]} and {given[1]}",
+                hint="a host is reached one way: keep one of them",
+            )
+        )
+        return None
     options: dict[str, str] = {}
     for opt in ("key", "known_hosts"):
         if opt in body:
@@ -119,13 +132,22 @@ def _connection(c: Collector, doc: Document, name: str, body: dict[str, Any]) ->
         return Connection("ssh", user, address, port, options)
     if body.get("local") is True:
         return LOCAL
+    for kind in ("docker", "chroot", "kubectl"):
+        if kind in body:
+            where = body[kind]
+            if not _shape(c, doc, ("hosts", name, kind), where, str, f'"{kind}" of host {name}'):
+                return None
+            if kind == "chroot":
+                where = str((base / where).resolve())
+            return Connection(kind, address=where)  # type: ignore[arg-type]
     c.add(
         diag(
             m.MISSING_KEY,
             doc.key_span(("hosts", name)),
             where=f"host {name}",
             key="ssh",
-            hint='give it ssh = "user@address:port", or local = true',
+            hint='give it ssh = "user@address:port", local = true, docker = "container", '
+            'chroot = "/path" or kubectl = "pod"',
         )
     )
     return None

@@ -17,7 +17,7 @@ from .source import Span
 
 IR_VERSION = 1
 
-ConnectorKind = Literal["local", "ssh"]
+ConnectorKind = Literal["local", "ssh", "docker", "chroot", "kubectl"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,8 @@ class Connection:
     def target(self) -> str:
         if self.kind == "local":
             return "@local"
+        if self.kind != "ssh":
+            return f"@{self.kind}/{self.address}"
         user = f"{self.user}@" if self.user else ""
         port = f":{self.port}" if self.port else ""
         return f"{user}{self.address}{port}"

@@ -86,6 +86,9 @@ def spec_schema(catalog: Catalog) -> dict[str, Any]:
         "properties": {
             "ssh": {"type": "string", "description": 'Where to connect: "user@address:port".'},
             "local": {"type": "boolean", "description": "Run on this machine."},
+            "docker": {"type": "string", "description": "Run inside this container."},
+            "chroot": {"type": "string", "description": "Run inside this directory's chroot."},
+            "kubectl": {"type": "string", "description": "Run inside this pod."},
             "key": {"type": "string", "description": "SSH identity file."},
             "known_hosts": {"type": "string", "description": "A known_hosts file for this host."},
             "vars": {"type": "object"},

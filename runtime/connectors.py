@@ -247,4 +247,6 @@ class FakeConnector:
 def connect(target: Connection, accept_new_host_keys: bool = False) -> Connector:
     if target.kind == "local":
         return LocalConnector()
-    return SshConnector(target, accept_new_host_keys=accept_new_host_keys)
+    if target.kind == "ssh":
+        return SshConnector(target, accept_new_host_keys=accept_new_host_keys)
+    raise ConnectError(f"{target.target}: the {target.kind} connector is not available yet")

@@ -23,8 +23,7 @@ from specops.compiler.ir import HostProgram, OpNode, Program
 
 from .connectors import ConnectError, Connector, connect
 from .facts import FactError, FactRef, Facts, gather
-from .files import PlanError
-from .operation import OPERATIONS, Action, Change
+from .operation import OPERATIONS, Action, Change, PlanError
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,8 @@ from specops.compiler.catalog import MODE_HINT, arg, check_octal_mode
 from .command import Command, sh
 from .facts import FactRef, Facts
 from .files_facts import Content, FileContent, FileInfo, FileStat, FileType
-from .operation import Action, Change, Operation, register
+from .operation import Action, Change, Operation, PlanError, register
 from .writes import sha256, write_file, write_if_unchanged
-
-
-class PlanError(Exception):
-    """The host is in a state this op refuses to change (reported against the op)."""
 
 
 def check_absolute(v: Any) -> str | None:

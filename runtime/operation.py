@@ -49,6 +49,10 @@ class Change:
         return out
 
 
+class PlanError(Exception):
+    """The host is in a state this op refuses to change (reported against the op)."""
+
+
 A = TypeVar("A")
 
 

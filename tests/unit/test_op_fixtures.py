@@ -14,7 +14,7 @@ import pytest
 
 from specops.runtime.catalog import CATALOG, OPERATIONS
 from specops.runtime.facts import Facts
-from specops.runtime.files import PlanError
+from specops.runtime.operation import PlanError
 from tests.fixtures import UPDATE, cases, fact_ref, fact_type, from_json, load, save
 
 CASES = cases("ops")
