@@ -139,7 +139,7 @@ def _connection(c: Collector, doc: Document, name: str, body: dict[str, Any]) ->
                 return None
             if kind == "chroot":
                 where = str((base / where).resolve())
-            return Connection(kind, address=where)  # type: ignore[arg-type]
+            return Connection(kind, address=where)
     c.add(
         diag(
             m.MISSING_KEY,
