@@ -1,58 +1,240 @@
-"""The connector contract, run against a real sshd and the local shell alike."""
+"""The connector contract: the same cases against every transport.
+
+| param | reaches | through |
+|---|---|---|
+| ssh | a real sshd of the loopback fleet | Fabric + our exec loop, SFTP |
+| local | this machine | /bin/sh, Python file I/O |
+| chroot | a real Debian bookworm root (make-target.sh's cached image) | chroot(8) |
+| docker | the same Debian root | tests/standins/docker (no Docker engine here) |
+| kubectl | the same Debian root, pod ``apps/api`` | tests/standins/kubectl (no cluster here) |
+
+The stand-ins implement ``exec`` with chroot(8) and ``cp`` by copying (docker)
+or through ``tar`` inside the root (kubectl), so these cases check the argv
+our connectors build and how they read results, not a real engine's behaviour.
+"""
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from specops.compiler.ir import Connection
-from specops.runtime.connectors import ConnectError, Connector, LocalConnector, SshConnector
+from specops.runtime.connectors import (
+    ChrootConnector,
+    ConnectError,
+    Connector,
+    DockerConnector,
+    KubectlConnector,
+    LocalConnector,
+    SshConnector,
+    TransferError,
+    become,
+    connect,
+)
+from tests import roots
 from tests.sshd import SshFleet
 
 pytestmark = pytest.mark.fleet
 
+STANDINS = Path(__file__).resolve().parents[1] / "standins"
+KINDS = ["ssh", "local", "chroot", "docker", "kubectl"]
 
-@pytest.fixture(params=["ssh", "local"])
-def conn(request: pytest.FixtureRequest, fleet: SshFleet) -> Iterator[Connector]:
+
+@pytest.fixture(scope="session")
+def debian_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real minimal Debian root (sudo, coreutils, tar), extracted once per session."""
+    missing = roots.prerequisites()
+    if missing:
+        pytest.fail(
+            "the chroot/docker/kubectl contract tests need: " + ", ".join(missing), pytrace=False
+        )
+    try:
+        return roots.extract(tmp_path_factory.mktemp("debian-root"))
+    except roots.RootError as e:
+        pytest.fail(str(e), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def standins(debian_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Stand-in docker/kubectl first on PATH; container "web" and pod "apps/api" are the root."""
+    dirs = tmp_path_factory.mktemp("standin-roots")
+    (dirs / "web").symlink_to(debian_root)
+    (dirs / "apps").mkdir()
+    (dirs / "apps" / "api").symlink_to(debian_root)
+    saved = {k: os.environ.get(k) for k in ("PATH", "SPECOPS_STANDIN_ROOTS")}
+    os.environ["PATH"] = f"{STANDINS}{os.pathsep}{os.environ.get('PATH', '')}"
+    os.environ["SPECOPS_STANDIN_ROOTS"] = str(dirs)
+    try:
+        yield dirs
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+@dataclass
+class Host:
+    conn: Connector
+    scratch: str  # a fresh directory on the host, as the host sees it
+
+
+@pytest.fixture(params=KINDS)
+def host(request: pytest.FixtureRequest, fleet: SshFleet, tmp_path: Path) -> Iterator[Host]:
+    kind: str = request.param
     c: Connector
-    if request.param == "ssh":
+    scratch = f"/tmp/specops-contract-{kind}-{secrets.token_hex(4)}"
+    if kind == "ssh":
         h = fleet.hosts[0]
         opts = {"key": str(h.key_file), "known_hosts": str(h.known_hosts)}
         c = SshConnector(Connection("ssh", h.user, h.address, h.port, opts))
-    else:
+        scratch = str(h.scratch / secrets.token_hex(4))
+    elif kind == "local":
         c = LocalConnector()
+        scratch = str(tmp_path / "scratch")
+    elif kind == "chroot":
+        c = ChrootConnector(
+            Connection("chroot", address=str(request.getfixturevalue("debian_root")))
+        )
+    elif kind == "docker":
+        request.getfixturevalue("standins")
+        c = DockerConnector(Connection("docker", address="web"))
+    else:
+        request.getfixturevalue("standins")
+        c = KubectlConnector(Connection("kubectl", address="apps/api"))
     c.open()
-    yield c
+    assert c.run(f"mkdir -p '{scratch}'").ok
+    yield Host(c, scratch)
+    c.run(f"rm -rf '{scratch}'")
     c.close()
 
 
-def test_exit_codes_and_streams(conn: Connector) -> None:
-    r = conn.run("echo out; echo err >&2; exit 3")
+# -- commands --------------------------------------------------------------------------
+
+
+def test_exit_codes_and_streams(host: Host) -> None:
+    r = host.conn.run("echo out; echo err >&2; exit 3")
     assert (r.exited, r.stdout, r.stderr, r.ok) == (3, "out\n", "err\n", False)
-    assert conn.run("true").ok
+    assert host.conn.run("true").ok
 
 
-def test_stdin_is_a_script(conn: Connector) -> None:
-    r = conn.run("sh -s", stdin="x=41\necho $((x + 1))\n")
+def test_stdin_is_a_script(host: Host) -> None:
+    r = host.conn.run("sh -s", stdin="x=41\necho $((x + 1))\n")
     assert r.stdout == "42\n"
 
 
-def test_large_input_and_output_both_ways_do_not_deadlock(conn: Connector) -> None:
-    # Bigger than SSH's channel window in both directions at once.
+def test_large_input_and_output_both_ways_do_not_deadlock(host: Host) -> None:
+    # Bigger than SSH's channel window and any pipe buffer, in both directions at once.
     payload = "a" * 3_000_000
-    r = conn.run("cat; head -c 3000000 /dev/zero | tr '\\0' b >&2", stdin=payload, timeout=60)
+    r = host.conn.run("cat; head -c 3000000 /dev/zero | tr '\\0' b >&2", stdin=payload, timeout=60)
     assert r.ok and r.stdout == payload and r.stderr == "b" * 3_000_000
 
 
-def test_unicode_round_trips(conn: Connector) -> None:
-    r = conn.run("sh -s", stdin="printf '%s\\n' 'größe ✓ 日本'\n")
+def test_unicode_round_trips(host: Host) -> None:
+    r = host.conn.run("sh -s", stdin="printf '%s\\n' 'größe ✓ 日本'\n")
     assert r.stdout == "größe ✓ 日本\n"
+    assert host.conn.run("printf '%s' 'ü'").stdout == "ü"
 
 
-def test_timeout_is_reported_as_124(conn: Connector) -> None:
-    r = conn.run("sleep 5", timeout=0.5)
-    assert r.exited == 124 and "timed out" in r.stderr
+def test_timeout_is_reported_as_124(host: Host) -> None:
+    r = host.conn.run("echo started; sleep 5", timeout=0.5)
+    assert r.exited == 124 and "timed out" in r.stderr and r.stdout == "started\n"
+
+
+def test_output_is_seen_as_it_arrives(host: Host) -> None:
+    seen: list[tuple[str, bytes]] = []
+    r = host.conn.run(
+        "echo one; echo two >&2; echo three",
+        on_output=lambda stream, chunk: seen.append((stream, chunk)),
+    )
+    assert b"".join(c for s, c in seen if s == "stdout").decode() == r.stdout == "one\nthree\n"
+    assert b"".join(c for s, c in seen if s == "stderr").decode() == r.stderr == "two\n"
+
+
+def test_become_runs_as_another_user_through_sudo(host: Host) -> None:
+    r = host.conn.run(become('id -un; echo "$HOME"', "nobody"))
+    assert r.ok, r.stderr
+    assert r.stdout.splitlines()[0] == "nobody"
+    assert host.conn.run(become("id -u")).stdout == "0\n"
+
+
+def test_round_trips_are_counted(host: Host) -> None:
+    before = host.conn.round_trips
+    host.conn.run("true")
+    host.conn.run("true")
+    assert host.conn.round_trips == before + 2
+
+
+# -- files -----------------------------------------------------------------------------
+
+
+def test_put_then_get_round_trips_bytes_and_sets_the_mode(host: Host) -> None:
+    data = bytes(range(256)) * 4 + "größe\n".encode()
+    path = f"{host.scratch}/f ü.bin"
+    host.conn.put(data, path, 0o640)
+    assert host.conn.get(path) == data
+    r = host.conn.run(f"stat -c %a '{path}'; cat '{path}' | wc -c")
+    assert r.stdout.split() == ["640", str(len(data))]
+
+
+def test_put_replaces_atomically_and_leaves_no_temp_files(host: Host) -> None:
+    path = f"{host.scratch}/conf"
+    host.conn.put(b"old\n", path, 0o600)
+    host.conn.put(b"new\n", path, 0o644)
+    assert host.conn.get(path) == b"new\n"
+    assert host.conn.run(f"ls -A '{host.scratch}'").stdout == "conf\n"
+    assert host.conn.run(f"stat -c %a '{path}'").stdout == "644\n"
+
+
+def test_large_file_both_ways(host: Host) -> None:
+    data = os.urandom(3_000_000)
+    path = f"{host.scratch}/big"
+    host.conn.put(data, path)
+    assert host.conn.get(path) == data
+    assert (
+        host.conn.run(f"sha256sum < '{path}'").stdout.split()[0]
+        == __import__("hashlib").sha256(data).hexdigest()
+    )
+
+
+def test_get_of_a_missing_file_is_file_not_found(host: Host) -> None:
+    with pytest.raises(FileNotFoundError):
+        host.conn.get(f"{host.scratch}/nothing-here")
+
+
+def test_put_into_a_missing_directory_is_a_transfer_error(host: Host) -> None:
+    with pytest.raises(TransferError):
+        host.conn.put(b"x", f"{host.scratch}/no/such/dir/f")
+
+
+def test_get_follows_a_symlink_on_the_host(host: Host) -> None:
+    # An absolute link must resolve on the host (inside the root for chroot & co.).
+    host.conn.run(f"printf 'inside' > '{host.scratch}/real'")
+    assert host.conn.run(f"ln -s '{host.scratch}/real' '{host.scratch}/link'").ok
+    assert host.conn.get(f"{host.scratch}/link") == b"inside"
+
+
+# -- connecting ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("target", "cls"),
+    [
+        (Connection("local"), LocalConnector),
+        (Connection("ssh", "root", "127.0.0.1", 22), SshConnector),
+        (Connection("chroot", address="/srv/root"), ChrootConnector),
+        (Connection("docker", address="web"), DockerConnector),
+        (Connection("kubectl", address="apps/api"), KubectlConnector),
+    ],
+)
+def test_connect_picks_the_connector_of_the_kind(target: Connection, cls: type) -> None:
+    assert isinstance(connect(target), cls)
 
 
 def test_refused_connection_is_a_connect_error() -> None:
@@ -60,3 +242,18 @@ def test_refused_connection_is_a_connect_error() -> None:
     with pytest.raises(ConnectError) as e:
         c.open()
     assert "cannot connect" in str(e.value) and e.value.hint
+
+
+def test_missing_chroot_is_a_connect_error(tmp_path: Path) -> None:
+    with pytest.raises(ConnectError, match="not a directory"):
+        ChrootConnector(Connection("chroot", address=str(tmp_path / "nope"))).open()
+    with pytest.raises(ConnectError, match="no /bin/sh"):
+        ChrootConnector(Connection("chroot", address=str(tmp_path))).open()
+
+
+def test_missing_container_and_pod_are_connect_errors(standins: Path) -> None:
+    with pytest.raises(ConnectError, match="No such container: db") as e:
+        DockerConnector(Connection("docker", address="db")).open()
+    assert e.value.hint and "docker ps" in e.value.hint
+    with pytest.raises(ConnectError, match='pods "api" not found'):
+        KubectlConnector(Connection("kubectl", address="other/api")).open()

@@ -1,0 +1,198 @@
+"""The connector contract every transport implements, and what they share.
+
+A ``Connector`` is opened once per host, then runs commands and moves files:
+
+- ``run(command, stdin=, timeout=, on_output=)`` runs ``command`` with a POSIX
+  shell on the host and returns a ``Result`` (exit code, stdout, stderr). A
+  timeout is exit code 124 with "timed out" in stderr, never an exception.
+  ``on_output(stream, chunk)`` (stream is "stdout" or "stderr") sees output as
+  it arrives, for live display; the ``Result`` still holds all of it.
+- ``put(data, path, mode)`` replaces the file ``path`` atomically (a temp file
+  beside it, then a rename); ``get(path)`` returns a file's bytes, raising
+  ``FileNotFoundError`` when there is none and ``TransferError`` for any other
+  failure.
+- ``round_trips`` counts exchanges with the host (the cost model).
+
+A host that cannot be reached raises ``ConnectError`` from ``open`` (or from
+the first command, for transports that only find out then). Rendering never
+appears here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shlex
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..command import sh
+
+OutputSink = Callable[[str, bytes], None]
+"""Called with ("stdout" | "stderr", chunk) as a command's output arrives."""
+
+TIMEOUT_EXIT = 124
+MISSING_EXIT = 66  # our get/put scripts: the path does not exist
+
+
+@dataclass(frozen=True)
+class Result:
+    command: str
+    exited: int
+    stdout: str
+    stderr: str
+
+    @property
+    def ok(self) -> bool:
+        return self.exited == 0
+
+
+class ConnectError(Exception):
+    """A host could not be reached; ``hint`` says what to try."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+class TransferError(Exception):
+    """A file could not be copied to or from a host."""
+
+
+class Connector(Protocol):
+    round_trips: int
+
+    def open(self) -> None: ...
+
+    def run(
+        self,
+        command: str,
+        *,
+        stdin: str | None = None,
+        timeout: float | None = None,
+        on_output: OutputSink | None = None,
+    ) -> Result: ...
+
+    def put(self, data: bytes, path: str, mode: int = 0o644) -> None: ...
+
+    def get(self, path: str) -> bytes: ...
+
+    def close(self) -> None: ...
+
+
+def text(b: bytes | str | None) -> str:
+    if b is None:
+        return ""
+    return b if isinstance(b, str) else b.decode("utf-8", "surrogateescape")
+
+
+def encode(s: str | None) -> bytes:
+    return (s or "").encode("utf-8", "surrogateescape")
+
+
+def become(command: str, user: str = "root") -> str:
+    """``command`` run as ``user`` through ``sudo -n`` (never prompts; fails without rights)."""
+    return sh("sudo", "-n", "-H", "-u", user, "--", "sh", "-c", command).render()
+
+
+def put_script(path: str, mode: int) -> str:
+    """Shell code that atomically replaces ``path`` with its stdin, with ``mode``.
+
+    For transports without a file channel of their own (chroot): the temp file
+    is made beside the target, so the final ``mv`` is a single rename.
+    """
+    return (
+        f"set -e; p={shlex.quote(path)}; m={format(mode, '04o')}; "
+        't=$(mktemp "$(dirname -- "$p")/.specops-put.XXXXXXXX"); '
+        'trap \'rm -f "$t"\' EXIT; cat >"$t"; chmod "$m" "$t"; '
+        'mv -f "$t" "$p"; trap - EXIT'
+    )
+
+
+def get_script(path: str) -> str:
+    """Shell code that prints the file ``path``, or exits 66 when nothing is there."""
+    return (
+        f"p={shlex.quote(path)}; "
+        f'[ -e "$p" ] || [ -L "$p" ] || exit {MISSING_EXIT}; exec cat -- "$p"'
+    )
+
+
+def run_process(
+    argv: list[str],
+    command: str,
+    stdin: bytes,
+    timeout: float | None,
+    on_output: OutputSink | None = None,
+) -> tuple[int, bytes, bytes]:
+    """Run ``argv`` feeding ``stdin``; (exit code, stdout, stderr), 124 after ``timeout``.
+
+    The child gets its own session so a timeout ends everything it started
+    (``sh -c 'sleep 5'`` leaves no stray ``sleep``). Output is read as it comes,
+    so ``on_output`` sees it live and neither pipe can fill up and stall.
+    """
+    try:
+        p = subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+    except FileNotFoundError as e:
+        raise ConnectError(
+            f"{argv[0]} is not installed here ({e.strerror})",
+            f"install {argv[0]} or put it on PATH",
+        ) from None
+    assert p.stdin is not None and p.stdout is not None and p.stderr is not None
+    chunks: dict[str, list[bytes]] = {"stdout": [], "stderr": []}
+
+    def feed() -> None:
+        assert p.stdin is not None
+        try:
+            if stdin:
+                p.stdin.write(stdin)
+        except OSError:  # the command exited without reading all of its input
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                p.stdin.close()
+
+    def drain(name: str) -> None:
+        stream = p.stdout if name == "stdout" else p.stderr
+        assert stream is not None
+        while True:
+            chunk = os.read(stream.fileno(), 65536)
+            if not chunk:
+                break
+            chunks[name].append(chunk)
+            if on_output is not None:
+                on_output(name, chunk)
+
+    threads = [threading.Thread(target=feed, daemon=True)]
+    threads += [threading.Thread(target=drain, args=(n,), daemon=True) for n in chunks]
+    for t in threads:
+        t.start()
+    timed_out = False
+    try:
+        p.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(p.pid, signal.SIGKILL)
+        p.wait()
+    # A background child that kept the pipes open must not hold us forever.
+    deadline = time.monotonic() + (1.0 if timed_out else 5.0)
+    for t in threads[1:]:
+        t.join(timeout=max(0.0, deadline - time.monotonic()))
+    if not any(t.is_alive() for t in threads[1:]):
+        p.stdout.close()
+        p.stderr.close()
+    out, err = b"".join(chunks["stdout"]), b"".join(chunks["stderr"])
+    if timed_out:
+        return TIMEOUT_EXIT, out, err + b"\ntimed out"
+    return p.returncode, out, err

@@ -1,0 +1,47 @@
+"""The kubectl connector: ``kubectl exec -i POD -- sh -c …`` and ``kubectl cp``.
+
+The target is ``POD`` (the context's default namespace) or ``NAMESPACE/POD``;
+the pod's default container is used. ``put`` uses ``kubectl cp`` (which needs
+``tar`` in the container); ``get`` reads the file with ``cat`` through ``exec``
+instead, because ``kubectl cp`` archives a symlink rather than the file it
+points to and mixes tar's warnings into its errors. Commands that time out are
+ended on this side only, as with ``docker exec``.
+"""
+
+from __future__ import annotations
+
+from specops.compiler.ir import Connection
+
+from .base import MISSING_EXIT, TransferError, get_script, text
+from .container import ContainerConnector
+
+
+class KubectlConnector(ContainerConnector):
+    """Runs commands in the pod ``target.address`` (``pod`` or ``namespace/pod``)."""
+
+    program = "kubectl"
+    hint = "is the pod running (kubectl get pods) and the cluster reachable (kubectl config)?"
+
+    def __init__(self, target: Connection) -> None:
+        super().__init__(target)
+        namespace, _, pod = self.name.rpartition("/")
+        self.pod = pod
+        self.namespace_args = ["-n", namespace] if namespace else []
+
+    def argv(self, command: str) -> list[str]:
+        return ["kubectl", "exec", "-i", *self.namespace_args, self.pod, "--", "sh", "-c", command]
+
+    def remote(self, path: str) -> str:
+        return f"{self.pod}:{path}"
+
+    def cp_argv(self, src: str, dst: str) -> list[str]:
+        return ["kubectl", "cp", *self.namespace_args, src, dst]
+
+    def get(self, path: str) -> bytes:
+        code, out, err = self.run_bytes(get_script(path))
+        if code == MISSING_EXIT:
+            raise FileNotFoundError(f"{path} does not exist in {self.target.target}")
+        if code != 0:
+            where = self.target.target
+            raise TransferError(f"cannot read {path} in {where}: {text(err).strip()}")
+        return out
