@@ -1,30 +1,29 @@
-"""Templates and expressions: parse ``${ … }`` with the Lark grammar, evaluate safely.
+"""Templates and expressions: parse with the Lark grammar into frozen AST nodes.
 
-Parsing turns a string into a ``Template`` of text parts and expression
-nodes (frozen dataclasses with offsets into the string). Only the transformer
-here sees a Lark tree. Evaluation walks those nodes against a scope of plain
-values; nothing is ever passed to Python's ``eval``. A string that is exactly
-one ``${ expr }`` keeps the value's type; anything else renders to a string.
-
-Offsets are relative to the template string; ``Locator`` maps them back to
-file positions so errors point at the exact name in the spec file.
+``parse_template`` turns a spec string into a ``Template`` of text parts and
+holes; ``parse_expression`` reads a bare expression (``when``, ``for_each``).
+Only the transformer here sees a Lark tree; every node after it is a frozen
+dataclass with ``start``/``end`` offsets into the parsed string, which a
+``Locator`` maps back to file positions. Evaluation lives in ``evaluate``.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from lark import Lark, Token, Transformer, Tree, UnexpectedInput
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+from lark import Lark, Token, Transformer, Tree, UnexpectedInput, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken, VisitError
 
 from . import messages as m
-from .diagnostics import Diagnostic, SpecError, diag, suggest
+from .diagnostics import Diagnostic, SpecError, diag
 from .source import Span
+
+MAX_EXPRESSION = 20_000  # characters; longer strings are refused before parsing
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,55 @@ class Index:
     end: int
 
 
-Expr = Name | Literal | Attr | Index
+@dataclass(frozen=True)
+class Call:
+    func: Expr
+    args: tuple[Expr, ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class ListExpr:
+    items: tuple[Expr, ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class MapExpr:
+    pairs: tuple[tuple[str, Expr], ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Unary:
+    op: str  # "-" or "not"
+    operand: Expr
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class BinOp:
+    op: str  # + - * / // % == != < <= > >= in "not in" and or
+    left: Expr
+    right: Expr
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Cond:
+    then: Expr
+    test: Expr
+    orelse: Expr
+    start: int
+    end: int
+
+
+Expr = Name | Literal | Attr | Index | Call | ListExpr | MapExpr | Unary | BinOp | Cond
 
 
 @dataclass(frozen=True)
@@ -93,18 +140,19 @@ Locator = Callable[[int, int], Span | None]
 @cache
 def _parser() -> Lark:
     grammar = resources.files(__package__).joinpath("template.lark").read_text("utf-8")
-    return Lark(grammar, start="template", parser="lalr", propagate_positions=True)
+    return Lark(grammar, start=["template", "expression"], parser="lalr", propagate_positions=True)
 
 
-def _tok_end(tok: Token) -> int:
+def _end(tok: Token) -> int:
     return (tok.start_pos or 0) + len(tok)
 
 
+@v_args(meta=True)
 class _ToAst(Transformer[Token, Any]):
     def __default__(self, data: Any, children: Any, meta: Any) -> Any:
         raise NotImplementedError(f"template grammar rule {data!r} has no transformer method")
 
-    def template(self, parts: list[Part]) -> Template:
+    def template(self, meta: Any, parts: list[Part]) -> Template:
         merged: list[Part] = []
         for p in parts:
             if isinstance(p, str) and merged and isinstance(merged[-1], str):
@@ -113,66 +161,166 @@ class _ToAst(Transformer[Token, Any]):
                 merged.append(p)
         return Template(tuple(merged))
 
-    def text(self, c: list[Token]) -> str:
+    def expression(self, meta: Any, c: list[Expr]) -> Expr:
+        return c[0]
+
+    def text(self, meta: Any, c: list[Token]) -> str:
         return str(c[0])
 
-    def escape(self, c: list[Token]) -> str:
+    def escape(self, meta: Any, c: list[Token]) -> str:
         return "${"
 
-    def hole(self, c: list[Any]) -> Hole:
-        open_tok, expr = c
-        return Hole(expr, open_tok.start_pos or 0, expr.end + 1)
+    def hole(self, meta: Any, c: list[Any]) -> Hole:
+        return Hole(c[1], meta.start_pos, meta.end_pos)
 
-    def name(self, c: list[Token]) -> Name:
-        return Name(str(c[0]), c[0].start_pos or 0, _tok_end(c[0]))
+    def name(self, meta: Any, c: list[Token]) -> Name:
+        return Name(str(c[0]), meta.start_pos, meta.end_pos)
 
-    def int(self, c: list[Token]) -> Literal:
-        return Literal(int(c[0]), c[0].start_pos or 0, _tok_end(c[0]))
+    def int_lit(self, meta: Any, c: list[Token]) -> Literal:
+        return Literal(int(c[0]), meta.start_pos, meta.end_pos)
 
-    def string(self, c: list[Token]) -> Literal:
-        return Literal(ast.literal_eval(str(c[0])), c[0].start_pos or 0, _tok_end(c[0]))
+    def float_lit(self, meta: Any, c: list[Token]) -> Literal:
+        return Literal(float(c[0]), meta.start_pos, meta.end_pos)
 
-    def attr(self, c: list[Any]) -> Attr:
-        obj, name = c
-        return Attr(obj, str(name), obj.start, _tok_end(name))
+    def string(self, meta: Any, c: list[Token]) -> Literal:
+        return Literal(ast.literal_eval(str(c[0])), meta.start_pos, meta.end_pos)
 
-    def index(self, c: list[Any]) -> Index:
-        obj, key = c
-        return Index(obj, key, obj.start, key.end + 1)
+    def true(self, meta: Any, c: list[Any]) -> Literal:
+        return Literal(True, meta.start_pos, meta.end_pos)
+
+    def false(self, meta: Any, c: list[Any]) -> Literal:
+        return Literal(False, meta.start_pos, meta.end_pos)
+
+    def null(self, meta: Any, c: list[Any]) -> Literal:
+        return Literal(None, meta.start_pos, meta.end_pos)
+
+    def list_lit(self, meta: Any, c: list[Expr | None]) -> ListExpr:
+        return ListExpr(tuple(x for x in c if x is not None), meta.start_pos, meta.end_pos)
+
+    def pair(self, meta: Any, c: list[Any]) -> tuple[str, Expr]:
+        key, value = c
+        text = str(key)
+        return (ast.literal_eval(text) if key.type == "STRING" else text), value
+
+    def map_lit(self, meta: Any, c: list[tuple[str, Expr] | None]) -> MapExpr:
+        return MapExpr(tuple(p for p in c if p is not None), meta.start_pos, meta.end_pos)
+
+    def attr(self, meta: Any, c: list[Any]) -> Attr:
+        return Attr(c[0], str(c[1]), meta.start_pos, _end(c[1]))
+
+    def index(self, meta: Any, c: list[Any]) -> Index:
+        return Index(c[0], c[1], meta.start_pos, meta.end_pos)
+
+    def call(self, meta: Any, c: list[Any]) -> Call:
+        return Call(c[0], tuple(x for x in c[1:] if x is not None), meta.start_pos, meta.end_pos)
+
+    def neg(self, meta: Any, c: list[Expr]) -> Unary:
+        return Unary("-", c[0], meta.start_pos, meta.end_pos)
+
+    def not_(self, meta: Any, c: list[Expr]) -> Unary:
+        return Unary("not", c[0], meta.start_pos, meta.end_pos)
+
+    def _bin(self, op: str, meta: Any, left: Expr, right: Expr) -> BinOp:
+        return BinOp(op, left, right, meta.start_pos, meta.end_pos)
+
+    def binop(self, meta: Any, c: list[Any]) -> BinOp:
+        return self._bin(str(c[1]), meta, c[0], c[2])
+
+    def compare(self, meta: Any, c: list[Any]) -> BinOp:
+        return self._bin(str(c[1]), meta, c[0], c[2])
+
+    def in_(self, meta: Any, c: list[Expr]) -> BinOp:
+        return self._bin("in", meta, c[0], c[1])
+
+    def not_in(self, meta: Any, c: list[Expr]) -> BinOp:
+        return self._bin("not in", meta, c[0], c[1])
+
+    def and_(self, meta: Any, c: list[Expr]) -> BinOp:
+        return self._bin("and", meta, c[0], c[1])
+
+    def or_(self, meta: Any, c: list[Expr]) -> BinOp:
+        return self._bin("or", meta, c[0], c[1])
+
+    def cond(self, meta: Any, c: list[Expr]) -> Cond:
+        return Cond(c[0], c[1], c[2], meta.start_pos, meta.end_pos)
 
 
 # Common mistakes, taught by example (as lark's match_examples does): each label
 # is the hint given when a failing input resembles one of its examples.
 EXPR_ERRORS: list[tuple[str, list[str]]] = [
-    ("close the expression with '}'", ["${ a", "${a.b", "x ${ a"]),
+    ("close the expression with '}'", ["${ a", "${a.b", "x ${ a", "${ f(a) "]),
     ("an expression needs something between '${' and '}'", ["${}", "${ }"]),
     ("after '.', write a key name", ["${a.}", "${a.1}"]),
+    ("an operator needs a value on both sides", ["${ a + }", "${ a == }", "${ a and }"]),
+    ("close the call with ')'", ["${ f(a }", "${ f(a, b }"]),
+    ("close the list with ']'", ["${ [a, b }", "${ a[0 }"]),
+    ("write conditions as `x if condition else y`", ["${ a if b }", "${ a if b else }"]),
+    ("strings need quotes that match", ["${ 'a }", '${ "a }']),
+]
+WHEN_ERRORS: list[tuple[str, list[str]]] = [
+    ("an operator needs a value on both sides", ["a +", "a ==", "a and"]),
+    ("use `==` to compare", ["a = b"]),
+    ("write conditions as `x if condition else y`", ["a if b"]),
 ]
 
 
+def _syntax_error(text: str, e: UnexpectedInput, locate: Locator, start: str) -> SpecError:
+    pos = e.pos_in_stream if e.pos_in_stream is not None else len(text)
+    if isinstance(e, UnexpectedEOF) or (isinstance(e, UnexpectedToken) and e.token.type == "$END"):
+        pos = len(text)
+    examples = EXPR_ERRORS if start == "template" else WHEN_ERRORS
+    try:
+        hint = e.match_examples(
+            lambda s: _parser().parse(s, start=start), dict(examples), use_accepts=True
+        )
+    except Exception:  # matching is a best effort; the error itself must still come out
+        hint = None
+    if isinstance(e, UnexpectedCharacters):
+        detail = f"unexpected character {text[pos : pos + 1]!r}"
+    elif isinstance(e, UnexpectedToken) and e.token.type != "$END":
+        detail = f"unexpected {str(e.token)!r}"
+    else:
+        detail = "unexpected end of expression"
+    return SpecError([diag(m.EXPR_SYNTAX, locate(pos, pos + 1), detail=detail, hint=hint)])
+
+
+def _parse(text: str, locate: Locator, start: str) -> Any:
+    if len(text) > MAX_EXPRESSION:
+        raise SpecError(
+            [
+                diag(
+                    m.EXPR_SYNTAX,
+                    locate(0, 1),
+                    detail=f"expression longer than {MAX_EXPRESSION} characters",
+                )
+            ]
+        )
+    try:
+        tree: Tree[Token] = _parser().parse(text, start=start)
+        return _ToAst().transform(tree)
+    except UnexpectedInput as e:
+        raise _syntax_error(text, e, locate, start) from None
+    except (RecursionError, VisitError) as e:
+        cause = e.orig_exc if isinstance(e, VisitError) else e
+        if not isinstance(cause, RecursionError):
+            raise
+        raise SpecError(
+            [diag(m.EXPR_SYNTAX, locate(0, 1), detail="expression nested too deeply")]
+        ) from None
+
+
 def parse_template(text: str, locate: Locator) -> Template:
-    """Parse a template string; syntax errors become a positioned ``SpecError``."""
+    """Parse a spec string; syntax errors become a positioned ``SpecError``."""
     if "${" not in text:  # fast path: most strings hold no holes
         return Template((text,) if text else ())
-    try:
-        tree: Tree[Token] = _parser().parse(text)
-        result: Template = _ToAst().transform(tree)
-        return result
-    except UnexpectedInput as e:
-        pos = e.pos_in_stream if e.pos_in_stream is not None else len(text)
-        if isinstance(e, UnexpectedEOF) or (
-            isinstance(e, UnexpectedToken) and e.token.type == "$END"
-        ):
-            pos = len(text)
-        hint = e.match_examples(_parser().parse, dict(EXPR_ERRORS), use_accepts=True)
-        if isinstance(e, UnexpectedCharacters):
-            detail = f"unexpected character {text[pos : pos + 1]!r}"
-        elif isinstance(e, UnexpectedToken) and e.token.type != "$END":
-            detail = f"unexpected {str(e.token)!r}"
-        else:
-            detail = "unexpected end of expression"
-        span = locate(pos, pos + 1)
-        raise SpecError([diag(m.EXPR_SYNTAX, span, detail=detail, hint=hint)]) from None
+    result: Template = _parse(text, locate, "template")
+    return result
+
+
+def parse_expression(text: str, locate: Locator) -> Expr:
+    """Parse a bare expression (``when``, ``for_each``)."""
+    result: Expr = _parse(text, locate, "expression")
+    return result
 
 
 def template_errors(text: str, locate: Locator) -> list[Diagnostic]:
@@ -189,92 +337,3 @@ def template_errors(text: str, locate: Locator) -> list[Diagnostic]:
             )
         ]
     return []
-
-
-# -- evaluation -----------------------------------------------------------------------
-
-
-def _describe(e: Expr) -> str:
-    if isinstance(e, Name):
-        return e.name
-    if isinstance(e, Attr):
-        return f"{_describe(e.obj)}.{e.name}"
-    if isinstance(e, Index):
-        return f"{_describe(e.obj)}[…]"
-    return repr(e.value)
-
-
-def evaluate(e: Expr, scope: Mapping[str, Any], locate: Locator) -> Any:
-    if isinstance(e, Literal):
-        return e.value
-    if isinstance(e, Name):
-        if e.name in scope:
-            return scope[e.name]
-        raise SpecError(
-            [
-                diag(
-                    m.UNDEFINED_NAME,
-                    locate(e.start, e.end),
-                    name=e.name,
-                    hint=suggest(e.name, scope) or _names_hint(scope),
-                )
-            ]
-        )
-    if isinstance(e, Attr):
-        obj = evaluate(e.obj, scope, locate)
-        if isinstance(obj, Mapping) and e.name in obj:
-            return obj[e.name]
-        keys = list(obj) if isinstance(obj, Mapping) else []
-        raise SpecError(
-            [
-                diag(
-                    m.UNDEFINED_ATTR,
-                    locate(e.end - len(e.name), e.end),
-                    owner=_describe(e.obj),
-                    name=e.name,
-                    hint=suggest(e.name, keys),
-                )
-            ]
-        )
-    obj = evaluate(e.obj, scope, locate)
-    key = evaluate(e.key, scope, locate)
-    try:
-        return obj[key]
-    except (KeyError, IndexError, TypeError):
-        keys = [str(k) for k in obj] if isinstance(obj, Mapping) else []
-        raise SpecError(
-            [
-                diag(
-                    m.UNDEFINED_ATTR,
-                    locate(e.key.start, e.key.end),
-                    owner=_describe(e.obj),
-                    name=str(key),
-                    hint=suggest(str(key), keys),
-                )
-            ]
-        ) from None
-
-
-def _names_hint(scope: Mapping[str, Any]) -> str | None:
-    names = sorted(k for k in scope if not k.startswith("_"))
-    return f"defined names: {', '.join(names)}" if names else "define it under [vars]"
-
-
-def to_text(v: Any) -> str:
-    """How a value reads inside a larger string."""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if v is None:
-        return ""
-    return str(v)
-
-
-def render(t: Template, scope: Mapping[str, Any], locate: Locator) -> Any:
-    """Evaluate a template: a lone hole keeps its value's type, else a string."""
-    hole = t.single
-    if hole is not None:
-        return evaluate(hole.expr, scope, locate)
-    out: list[str] = []
-    for p in t.parts:
-        out.append(p if isinstance(p, str) else to_text(evaluate(p.expr, scope, locate)))
-    return "".join(out)

@@ -1,26 +1,47 @@
 """The compiler's entry point: a spec file or Python deploy in, an optimized ``Program`` out.
 
-    load (TOML/YAML) -> read_spec -> lower ─┐
-    run_deploy (Python) ────────────────────┴-> optimize -> Program
+    load -> read_spec -> assemble (includes) -> load_modules ─┐
+                                                             lower (rounds of facts) -> optimize
+    run_deploy (a Python deploy given directly) ────────────┘
 
 An inventory file (``-i``) replaces the inventory of the spec or deploy.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from .assemble import Context, PyUnit, assemble
 from .catalog import Catalog
-from .diagnostics import Collector
-from .inventory import DEFAULT_INVENTORY, Inventory, read_inventory
-from .ir import Program
+from .diagnostics import Collector, SpecError
+from .extensions import FUNCTIONS, load_modules
+from .facts import FactCache, FactSource
+from .functions import builtins
+from .inventory import DEFAULT_INVENTORY, Host, Inventory, read_inventory, select
+from .ir import OpNode, Program
 from .load import load
-from .lower import lower
+from .lower import Evaluator, Lowering, lower_all
 from .optimize import optimize
 from .pydeploy import run_deploy
-from .spec import read_spec
+from .scope import Layer, Origin
+from .spec import SpecFile, read_spec
+from .values import reveal
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything besides the file that changes what a compile produces."""
+
+    inventory: str | None = None
+    limit: Iterable[str] | None = None
+    variables: Mapping[str, Any] = field(default_factory=dict)
+    tags: Iterable[str] = ()
+    skip_tags: Iterable[str] = ()
+    facts: FactSource | None = None
+    optimized: bool = True
 
 
 def load_inventory(path: str) -> Inventory:
@@ -32,22 +53,77 @@ def load_inventory(path: str) -> Inventory:
     return inv
 
 
-def compile_file(
-    path: str,
-    catalog: Catalog,
-    *,
-    inventory: str | None = None,
-    limit: Iterable[str] | None = None,
-    optimized: bool = True,
-) -> Program:
+def _secrets(top: SpecFile, c: Collector) -> tuple[Layer, ...]:
+    layers = []
+    for path, _ in top.secrets:
+        try:
+            doc = load(path)
+        except SpecError as e:
+            c.extend(e.diagnostics)
+            continue
+        layers.append(Layer(f"secrets {Path(path).name}", doc.data, doc, (), sensitive=True))
+    return tuple(layers)
+
+
+def prepare(path: str, catalog: Catalog, opts: Options) -> Lowering:
+    """Everything up to lowering: the spec, its includes, modules, inventory and secrets."""
+    top = read_spec(load(path))
+    c = Collector()
+    units = assemble(top, c)
+    load_modules(top.modules, c)
+    secrets = _secrets(top, c)
+    c.check()
+    inv = load_inventory(opts.inventory) if opts.inventory else (top.inventory or DEFAULT_INVENTORY)
+
+    def run_python(unit: PyUnit, hosts: list[Host]) -> dict[str, list[OpNode]]:
+        sub = Inventory(tuple(hosts), inv.groups)
+        program = run_deploy(unit.file, sub, catalog, None, dict(opts.variables))
+        return {h.name: list(h.ops) for h in program.hosts}
+
+    functions = {**builtins(Path(path).resolve().parent), **FUNCTIONS}
+    return Lowering(
+        units,
+        top,
+        inv,
+        catalog,
+        functions,
+        FactCache(opts.facts),
+        dict(opts.variables),
+        secrets,
+        run_python,
+    )
+
+
+def compile_file(path: str, catalog: Catalog, opts: Options | None = None) -> Program:
     """Compile ``path`` (``.toml``, ``.yaml``, ``.yml`` or ``.py``) into IR."""
-    inv = load_inventory(inventory) if inventory else None
-    lim = list(limit) if limit is not None else None
+    opts = opts or Options()
+    lim = list(opts.limit) if opts.limit is not None else None
     if Path(path).suffix == ".py":
-        program = run_deploy(path, inv or DEFAULT_INVENTORY, catalog, lim)
+        inv = load_inventory(opts.inventory) if opts.inventory else DEFAULT_INVENTORY
+        program = run_deploy(path, inv, catalog, lim, dict(opts.variables))
     else:
-        spec = read_spec(load(path))
-        if inv is not None:
-            spec = replace(spec, inventory=inv)
-        program = lower(spec, catalog, lim)
-    return optimize(program) if optimized else program
+        program = lower_all(prepare(path, catalog, opts), lim, opts.tags, opts.skip_tags)
+    return optimize(program) if opts.optimized else program
+
+
+def explain_vars(
+    path: str, catalog: Catalog, host: str, opts: Options
+) -> list[tuple[str, Any, Origin]]:
+    """Each variable ``host`` sees at the top level of the spec, its value and where it came from."""
+    low = prepare(path, catalog, opts)
+    names, unknown = select(low.inventory, [host])
+    if unknown or len(names) != 1:
+        from . import messages as m
+        from .diagnostics import diag, suggest
+
+        raise SpecError(
+            [diag(m.UNKNOWN_HOST, None, name=host, hint=suggest(host, low.inventory.names()))]
+        )
+    c = Collector()
+    scope = low.scope(Evaluator(low.functions, c), low.inventory.host(names[0]), Context())
+    c.check()
+    out = []
+    for name, origin in scope.origins.items():
+        value, secret = reveal(scope.values[name])
+        out.append((name, "(sensitive)" if secret else value, origin))
+    return out

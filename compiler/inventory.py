@@ -9,6 +9,7 @@ This module does not evaluate ``${…}`` in vars; ``lower`` does.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -55,8 +56,29 @@ class Inventory:
     def host(self, name: str) -> Host:
         return next(h for h in self.hosts if h.name == name)
 
+    def members(self, group: str) -> list[str]:
+        """The hosts of a group, through nested groups, in host order."""
+        by_name = {g.name: g for g in self.groups}
+        seen: set[str] = set()
+        found: set[str] = set()
+        todo = [group]
+        while todo:
+            g = by_name.get(todo.pop())
+            if g is None or g.name in seen:
+                continue
+            seen.add(g.name)
+            for member in g.hosts:
+                (todo.append(member) if member in by_name else found.add(member))
+        return [h.name for h in self.hosts if h.name in found]
+
     def groups_of(self, host: str) -> list[Group]:
-        return [g for g in self.groups if host in g.hosts]
+        """Groups holding ``host`` (directly or nested), outermost first.
+
+        Vars of a nested group override those of the groups that contain it, as
+        a more specific group should; siblings keep declaration order.
+        """
+        holding = [g for g in self.groups if host in self.members(g.name)]
+        return sorted(holding, key=lambda g: -len(self.members(g.name)))
 
     def names(self) -> list[str]:
         return [h.name for h in self.hosts] + [g.name for g in self.groups]
@@ -184,20 +206,51 @@ def read_inventory(doc: Document, c: Collector) -> Inventory:
                 continue
             if not _shape(c, doc, ("groups", name, "vars"), gvars, dict, f"vars of group {name}"):
                 continue
+            group_names = set(raw_groups) if isinstance(raw_groups, dict) else set()
             for i, member in enumerate(members):
-                if member not in known:
+                if member not in known and member not in group_names:
                     c.add(
                         diag(
                             m.UNKNOWN_HOST,
                             doc.span(("groups", name, "hosts", i)),
                             name=str(member),
-                            hint=suggest(str(member), known),
+                            hint=suggest(str(member), known | group_names),
                         )
                     )
             groups.append(Group(name, tuple(members), gvars, doc.key_span(("groups", name))))
+    for g in groups:
+        if g.name in known:
+            c.add(
+                diag(
+                    m.BAD_VALUE,
+                    g.span,
+                    what=f"group {g.name}",
+                    detail="has the name of a host",
+                    hint="hosts and groups need distinct names",
+                )
+            )
+    _check_nesting(c, groups)
     if not hosts and not raw_hosts:
         return DEFAULT_INVENTORY
     return Inventory(tuple(hosts), tuple(groups))
+
+
+def _check_nesting(c: Collector, groups: list[Group]) -> None:
+    by_name = {g.name: g for g in groups}
+
+    def visit(name: str, trail: list[str]) -> None:
+        if name in trail:
+            cycle = " -> ".join([*trail[trail.index(name) :], name])
+            c.add(
+                diag(m.CYCLE, by_name[name].span, cycle=cycle, hint="a group cannot contain itself")
+            )
+            return
+        for member in by_name[name].hosts:
+            if member in by_name:
+                visit(member, [*trail, name])
+
+    for g in groups:
+        visit(g.name, [])
 
 
 def _unknown_keys(
@@ -221,18 +274,39 @@ def _unknown_keys(
             )
 
 
-def select(inv: Inventory, names: Iterable[str]) -> tuple[list[str], list[str]]:
-    """Host names matched by host or group ``names``, and the names that matched nothing."""
-    chosen: list[str] = []
+def select(inv: Inventory, patterns: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Hosts matched by ``patterns``, and the patterns that matched nothing.
+
+    A pattern is a host name, a group name (its hosts, through nested groups),
+    or a glob over host and group names (``web*``); ``!pattern`` excludes. With
+    only exclusions, they apply to every host. Result in inventory order.
+    """
+    chosen: set[str] = set()
+    excluded: set[str] = set()
     unknown: list[str] = []
-    groups = {g.name: g for g in inv.groups}
+    pats = list(patterns)
+    for pat in pats:
+        negative = pat.startswith("!")
+        hit = _match(inv, pat[1:] if negative else pat)
+        if not hit:
+            unknown.append(pat)
+        (excluded if negative else chosen).update(hit)
+    if pats and all(p.startswith("!") for p in pats):
+        chosen = {h.name for h in inv.hosts}
+    return [h.name for h in inv.hosts if h.name in chosen - excluded], unknown
+
+
+def _match(inv: Inventory, pattern: str) -> set[str]:
     hosts = {h.name for h in inv.hosts}
-    for n in names:
-        if n in hosts:
-            chosen.append(n)
-        elif n in groups:
-            chosen.extend(groups[n].hosts)
-        else:
-            unknown.append(n)
-    order = [h.name for h in inv.hosts]
-    return sorted(set(chosen), key=order.index), unknown
+    groups = [g.name for g in inv.groups]
+    if pattern in hosts:
+        return {pattern}
+    if pattern in groups:
+        return set(inv.members(pattern))
+    if any(ch in pattern for ch in "*?["):
+        out = {h for h in hosts if fnmatch.fnmatchcase(h, pattern)}
+        for g in groups:
+            if fnmatch.fnmatchcase(g, pattern):
+                out.update(inv.members(g))
+        return out
+    return set()

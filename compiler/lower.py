@@ -1,27 +1,37 @@
-"""Lowering: a ``Spec`` and an operation catalog in, one ``Program`` (the IR) out.
+"""Lowering: assembled spec files and a catalog in, one ``Program`` (the IR) out.
 
-For every host, build the variable scope (spec vars < group vars < host vars,
-each evaluated in declaration order so later values may use earlier ones),
-pick the ops that target the host, evaluate every ``${…}`` in their arguments
-and validate the result against the op's typed arguments. All diagnostics are
-collected across hosts (each reported once) before raising. Ordering and
-deduplication are the optimizer's job, not this stage's.
+For every host: build the variable scope (``scope`` documents the stack), then
+for every op that targets the host — included files first, then the spec's own
+ops, then handlers — expand ``for_each``, evaluate ``when`` (a boolean, no
+truthiness), render every ``${…}`` in the arguments and validate them against
+the op's typed arguments. References (``requires``, ``before``, ``notify``) are
+resolved to full ids. Values from secret sources leave the IR's values plain
+but are listed in ``OpNode.sensitive``.
+
+All diagnostics are collected across hosts (each reported once) before raising.
+Ordering and deduplication are the optimizer's job.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
 from . import messages as m
+from .assemble import Context, PyUnit, Unit
 from .catalog import Catalog, validate_args
 from .diagnostics import Collector, SpecError, diag, suggest
-from .expr import Locator, parse_template, render, template_errors
+from .evaluate import Env, evaluate, kind, render
+from .expr import Locator, parse_expression, parse_template, template_errors
+from .facts import FactCache, Pending
 from .inventory import Host, Inventory, select
 from .ir import HostProgram, OpNode, Program
+from .scope import Layer, Origin, check_names
 from .source import Document, Path, Span, line_of
-from .spec import OpDecl, Spec
+from .spec import OpDecl, SpecFile
+from .values import Function, Sensitive, reveal, sensitive_paths, wrap
 
 
 def locator(doc: Document, path: Path, value: str) -> Locator:
@@ -40,136 +50,434 @@ def locator(doc: Document, path: Path, value: str) -> Locator:
     return lambda start, end: Span(span.file, span.line, base + start, span.line, base + end)
 
 
-def evaluate_value(
-    doc: Document, path: Path, value: Any, scope: dict[str, Any], c: Collector
-) -> Any:
-    """Render every template inside ``value`` (strings, lists, maps), collecting errors."""
-    if isinstance(value, str):
-        loc = locator(doc, path, value)
-        c.extend(template_errors(value, loc))
+@dataclass
+class Evaluator:
+    """Evaluates spec values for one host, collecting diagnostics."""
+
+    functions: Mapping[str, Function]
+    c: Collector
+
+    def value(self, doc: Document, path: Path, v: Any, scope: Mapping[str, Any]) -> Any:
+        """Render every template inside ``v`` (strings, lists, maps)."""
+        if isinstance(v, str):
+            loc = locator(doc, path, v)
+            self.c.extend(template_errors(v, loc))
+            return render(parse_template(v, loc), Env(scope, loc, self.functions))
+        if isinstance(v, list):
+            return [self.value(doc, (*path, i), x, scope) for i, x in enumerate(v)]
+        if isinstance(v, dict):
+            return {k: self.value(doc, (*path, k), x, scope) for k, x in v.items()}
+        return v
+
+    def expression(self, doc: Document, path: Path, text: str, scope: Mapping[str, Any]) -> Any:
+        loc = locator(doc, path, text)
+        return evaluate(parse_expression(text, loc), Env(scope, loc, self.functions))
+
+    def guarded(self, f: Callable[[], Any]) -> tuple[bool, Any]:
+        """Run ``f``; a diagnostic is collected and reported as (False, None)."""
         try:
-            return render(parse_template(value, loc), scope, loc)
+            return True, f()
         except SpecError as e:
-            c.extend(e.diagnostics)
-            return None
-    if isinstance(value, list):
-        return [evaluate_value(doc, (*path, i), v, scope, c) for i, v in enumerate(value)]
-    if isinstance(value, dict):
-        return {k: evaluate_value(doc, (*path, k), v, scope, c) for k, v in value.items()}
-    return value
+            self.c.extend(e.diagnostics)
+            return False, None
 
 
-def host_scope(
-    doc: Document, spec_vars: dict[str, Any], inv: Inventory, host: Host, c: Collector
-) -> dict[str, Any]:
-    """The names visible to ``host``'s ops, lowest precedence first."""
-    scope: dict[str, Any] = {}
-    layers: list[tuple[Path, dict[str, Any]]] = [(("vars",), spec_vars)]
-    layers += [(("groups", g.name, "vars"), g.vars) for g in inv.groups_of(host.name)]
-    layers.append((("hosts", host.name, "vars"), host.vars))
-    for prefix, values in layers:
-        for k, v in values.items():
-            scope[k] = evaluate_value(
-                doc, (*prefix, k), v, {**scope, "host": _host_view(host, scope)}, c
+@dataclass
+class Scope:
+    values: dict[str, Any] = field(default_factory=dict)
+    origins: dict[str, Origin] = field(default_factory=dict)
+
+
+def build_scope(ev: Evaluator, layers: Iterable[Layer], base: Mapping[str, Any]) -> Scope:
+    """Evaluate ``layers`` lowest first; each value sees everything defined before it."""
+    s = Scope(dict(base))
+    for layer in layers:
+        check_names(layer, ev.c)
+        for name, raw in layer.values.items():
+            path: Path = (*layer.prefix, name)
+            if layer.doc is None:
+                ok, value = True, raw
+            else:
+                ok, value = ev.guarded(partial(ev.value, layer.doc, path, raw, s.values))
+            if not ok:
+                continue
+            if layer.sensitive:
+                value = Sensitive(value)
+            s.values[name] = value
+            span = layer.doc.key_span(path) if layer.doc else None
+            s.origins[name] = Origin(layer.label, span)
+    return s
+
+
+@dataclass
+class Lowering:
+    """Shared state of one compile: the units, the inventory and the options."""
+
+    units: list[Unit | PyUnit]
+    top: SpecFile
+    inventory: Inventory
+    catalog: Catalog
+    functions: Mapping[str, Function]
+    facts: FactCache
+    cli_vars: Mapping[str, Any] = field(default_factory=dict)
+    secrets: tuple[Layer, ...] = ()
+    run_python: Callable[[PyUnit, list[Host]], dict[str, list[OpNode]]] | None = None
+
+    def layers(self, host: Host, ctx: Context) -> list[Layer]:
+        top = self.top
+        out: list[Layer] = []
+        if ctx.defaults:
+            out.append(ctx.defaults)
+        out.append(Layer("spec vars", top.vars, top.doc, ("vars",)))
+        out += ctx.params
+        out += self.secrets
+        for g in self.inventory.groups_of(host.name):
+            doc = top.doc if self._declares(g.name) else None
+            out.append(Layer(f"group {g.name}", g.vars, doc, ("groups", g.name, "vars")))
+        out.append(
+            Layer(
+                f"host {host.name}",
+                host.vars,
+                top.doc if self._declares_host(host.name) else None,
+                ("hosts", host.name, "vars"),
             )
-    scope["host"] = _host_view(host, scope)
-    return scope
+        )
+        out.append(Layer("--var", self.cli_vars))
+        return out
+
+    def _declares(self, group: str) -> bool:
+        return group in self.top.doc.data.get("groups", {})
+
+    def _declares_host(self, host: str) -> bool:
+        return host in self.top.doc.data.get("hosts", {})
+
+    def scope(self, ev: Evaluator, host: Host, ctx: Context) -> Scope:
+        facts = self.facts.namespace(host.name)
+        base = {"facts": facts}
+        s = build_scope(ev, self.layers(host, ctx), base)
+        plain = {k: v for k, v in s.values.items() if k != "facts"}
+        s.values["host"] = {"name": host.name, "vars": plain}
+        return s
 
 
-def _host_view(host: Host, scope: dict[str, Any]) -> dict[str, Any]:
-    return {"name": host.name, "vars": {k: v for k, v in scope.items() if k != "host"}}
-
-
-def _targets(spec: Spec, decl: OpDecl, c: Collector) -> list[str]:
-    inv = spec.inventory
-    if decl.hosts is None:
-        return [h.name for h in inv.hosts]
-    chosen, unknown = select(inv, decl.hosts)
+def _hosts_of(
+    inv: Inventory, names: tuple[str, ...] | None, doc: Document, path: Path, c: Collector
+) -> set[str]:
+    if names is None:
+        return {h.name for h in inv.hosts}
+    chosen, unknown = select(inv, names)
     for name in unknown:
-        i = decl.hosts.index(name)
-        path: Path = ("ops", decl.id, "hosts")
-        if path not in spec.doc.spans or isinstance(spec.doc.data["ops"][decl.id]["hosts"], list):
-            path = (*path, i)
-        c.add(diag(m.UNKNOWN_HOST, spec.doc.span(path), name=name, hint=suggest(name, inv.names())))
-    return chosen
+        spot = (*path, names.index(name)) if (*path, names.index(name)) in doc.spans else path
+        c.add(
+            diag(
+                m.UNKNOWN_HOST,
+                doc.span(spot),
+                name=name,
+                hint=suggest(name.lstrip("!"), inv.names()),
+            )
+        )
+    return set(chosen)
+
+
+def _item_key(item: Any, key: Any) -> str:
+    if isinstance(key, str):
+        return key
+    plain, secret = reveal(item)
+    if isinstance(plain, str) and not secret and plain and "]" not in plain:
+        return plain
+    return str(key)
+
+
+def lower_all(
+    low: Lowering,
+    limit: Iterable[str] | None,
+    tags: Iterable[str] = (),
+    skip_tags: Iterable[str] = (),
+) -> Program:
+    """Compile every unit for every selected host, fetching facts in rounds."""
+    for _ in range(5):
+        c = Collector()
+        program = _round(low, c, limit, set(tags), set(skip_tags))
+        c.check()
+        if not low.facts.fetch():
+            return program
+    raise SpecError([diag(m.FACTS_UNAVAILABLE, None, detail="facts kept asking for more facts")])
+
+
+def _round(
+    low: Lowering, c: Collector, limit: Iterable[str] | None, tags: set[str], skip: set[str]
+) -> Program:
+    inv = low.inventory
+    selected = [h.name for h in inv.hosts]
+    if limit is not None:
+        selected, unknown = select(inv, list(limit))
+        for name in unknown:
+            c.add(
+                diag(m.UNKNOWN_HOST, None, name=name, hint=suggest(name.lstrip("!"), inv.names()))
+            )
+    ids = _all_ids(low.units)
+    ev = Evaluator(low.functions, c)
+    hosts = [h for h in inv.hosts if h.name in selected]
+    py_ops: dict[tuple[int, str], list[OpNode]] = {}
+    for n, unit in enumerate(low.units):
+        if isinstance(unit, PyUnit) and low.run_python is not None:
+            for name, recorded in low.run_python(unit, hosts).items():
+                py_ops[(n, name)] = recorded
+        elif isinstance(unit, Unit):
+            _check_refs(unit, ids, low.catalog, c)
+    out = []
+    for host in hosts:
+        nodes: list[Lowered] = []
+        for n, unit in enumerate(low.units):
+            if not _include_allows(low, ev, host, unit.context, c):
+                continue
+            if isinstance(unit, PyUnit):
+                extra = unit.context.tags
+                nodes += [
+                    (replace(o, tags=tuple(dict.fromkeys(o.tags + extra))), ())
+                    for o in py_ops.get((n, host.name), [])
+                ]
+                continue
+            scope = low.scope(ev, host, unit.context)
+            for decl in (*unit.spec.ops, *unit.spec.handlers):
+                try:
+                    nodes += _lower_op(low, ev, host, unit, decl, scope, ids)
+                except Pending:
+                    continue
+        lowered = _expand_refs(nodes)
+        out.append(
+            HostProgram(host.name, host.connection, tuple(_filter_tags(lowered, tags, skip)))
+        )
+    return Program(tuple(out))
+
+
+def _include_allows(low: Lowering, ev: Evaluator, host: Host, ctx: Context, c: Collector) -> bool:
+    for inc in ctx.includes:
+        if inc.hosts is not None and host.name not in _hosts_of(
+            low.inventory, inc.hosts, inc.doc, (*inc.path, "hosts"), c
+        ):
+            return False
+        if inc.when is not None:
+            scope = low.scope(ev, host, Context(params=ctx.params))
+            try:
+                ok, value = ev.guarded(
+                    partial(ev.expression, inc.doc, (*inc.path, "when"), inc.when, scope.values)
+                )
+            except Pending:
+                return False
+            if ok and not _when_bool(value, inc.doc, (*inc.path, "when"), c):
+                return False
+    return True
+
+
+def _when_bool(value: Any, doc: Document, path: Path, c: Collector) -> bool:
+    plain, _ = reveal(value)
+    if isinstance(plain, bool):
+        return plain
+    c.add(
+        diag(
+            m.WHEN_NOT_BOOL,
+            doc.span(path),
+            got=kind(plain),
+            hint='compare explicitly, e.g. when = "port > 0" or "name != \'\'"',
+        )
+    )
+    return False
+
+
+def _all_ids(units: list[Unit | PyUnit]) -> dict[str, tuple[Unit, OpDecl]]:
+    out: dict[str, tuple[Unit, OpDecl]] = {}
+    for unit in units:
+        if isinstance(unit, Unit):
+            for decl in (*unit.spec.ops, *unit.spec.handlers):
+                out[unit.context.full_id(decl.id)] = (unit, decl)
+    return out
+
+
+def _resolve(ctx: Context, ref: str, ids: Mapping[str, Any]) -> str | None:
+    local = ctx.full_id(ref)
+    if local in ids:
+        return local
+    return ref if ref in ids else None
+
+
+def _check_refs(
+    unit: Unit, ids: Mapping[str, tuple[Unit, OpDecl]], catalog: Catalog, c: Collector
+) -> None:
+    ctx = unit.context
+    for decl in (*unit.spec.ops, *unit.spec.handlers):
+        if catalog.get(decl.kind) is None:
+            c.add(
+                diag(
+                    m.UNKNOWN_OP,
+                    decl.doc.span((*decl.path, "op")),
+                    kind=decl.kind,
+                    hint=suggest(decl.kind, catalog.kinds()) or "`specops ops` lists them",
+                )
+            )
+        for word in ("requires", "before", "notify"):
+            for i, ref in enumerate(getattr(decl, word)):
+                target = _resolve(ctx, ref, ids)
+                path = (
+                    (*decl.path, word, i)
+                    if (*decl.path, word, i) in decl.doc.spans
+                    else (*decl.path, word)
+                )
+                if target is None:
+                    pool = [k for k, (_, d) in ids.items() if d.handler == (word == "notify")]
+                    c.add(
+                        diag(
+                            m.UNKNOWN_REF,
+                            decl.doc.span(path),
+                            name=ref,
+                            hint=suggest(ref, pool + [k.rsplit("/", 1)[-1] for k in pool]),
+                        )
+                    )
+                elif word == "notify" and not ids[target][1].handler:
+                    c.add(
+                        diag(
+                            m.BAD_VALUE,
+                            decl.doc.span(path),
+                            what=f'notify "{ref}"',
+                            detail="names an op, not a handler",
+                            hint=f"declare it under [handlers.{ref}], or use requires/before",
+                        )
+                    )
+
+
+Lowered = tuple[OpNode, tuple[str, ...]]  # a node and the ids it must run before
+
+
+def _lower_op(
+    low: Lowering,
+    ev: Evaluator,
+    host: Host,
+    unit: Unit,
+    decl: OpDecl,
+    scope: Scope,
+    ids: Mapping[str, Any],
+) -> list[Lowered]:
+    c, doc, ctx = ev.c, decl.doc, unit.context
+    optype = low.catalog.get(decl.kind)
+    if optype is None:
+        return []
+    op_hosts = _hosts_of(low.inventory, decl.hosts, doc, (*decl.path, "hosts"), c)
+    if host.name not in op_hosts:
+        return []
+    items: list[tuple[str | None, dict[str, Any]]] = [(None, {})]
+    if decl.for_each is not None:
+        path = (*decl.path, "for_each")
+        ok, coll = ev.guarded(partial(ev.expression, doc, path, decl.for_each, scope.values))
+        if not ok:
+            return []
+        plain, hidden = reveal(coll)
+        if isinstance(plain, dict | list):
+            pairs = list(plain.items() if isinstance(plain, dict) else enumerate(plain))
+            items = [
+                (str(i) if hidden else _item_key(v, i), {"item": wrap(v, hidden), "key": i})
+                for i, v in pairs
+            ]
+        else:
+            c.add(
+                diag(
+                    m.FOR_EACH_TYPE,
+                    doc.span(path),
+                    got=kind(plain),
+                    hint="for_each = \"['a', 'b']\" or the name of a list or map variable",
+                )
+            )
+            return []
+    out = []
+    seen: set[str] = set()
+    for item_key, extra in items:
+        values = {**scope.values, **extra}
+        if decl.when is not None:
+            path = (*decl.path, "when")
+            ok, test = ev.guarded(partial(ev.expression, doc, path, decl.when, values))
+            if not ok or not _when_bool(test, doc, path, c):
+                continue
+        raw: dict[str, Any] = {}
+        failed: set[str] = set()
+        for k, v in decl.args.items():
+            ok, raw[k] = ev.guarded(partial(ev.value, doc, (*decl.path, k), v, values))
+            if not ok:
+                failed.add(k)
+        secret = {k: sensitive_paths(v, k) for k, v in raw.items()}
+        plain_args = {k: reveal(v)[0] for k, v in raw.items()}
+        args, problems = validate_args(
+            optype, plain_args,
+            key_span=partial(_arg_span, doc.key_span, decl.path),
+            value_span=partial(_arg_span, doc.span, decl.path),
+            op_span=decl.span, failed=failed,
+        )  # fmt: skip
+        c.extend(_redact(problems, [plain_args[k] for k, ps in secret.items() if ps]))
+        if args is None:
+            continue
+        base = ctx.full_id(decl.id)
+        op_id = f"{base}[{item_key}]" if item_key is not None else base
+        if op_id in seen:
+            op_id = f"{base}[{len(seen)}]"
+        seen.add(op_id)
+        refs = {
+            w: tuple(r for r in (_resolve(ctx, x, ids) for x in getattr(decl, w)) if r)
+            for w in ("requires", "before", "notify")
+        }
+        node = OpNode(
+            id=op_id, kind=decl.kind, args=args, requires=refs["requires"], notify=refs["notify"],
+            handler=decl.handler, tags=tuple(dict.fromkeys(decl.tags + ctx.tags)),
+            sensitive=tuple(p for ps in secret.values() for p in ps), desc=decl.desc,
+            origin=(decl.span,),
+        )  # fmt: skip
+        out.append((node, refs["before"]))
+    return out
 
 
 def _arg_span(span_of: Callable[[Path], Span], op_path: Path, name: str) -> Span:
     return span_of((*op_path, name))
 
 
-def lower(spec: Spec, catalog: Catalog, limit: Iterable[str] | None = None) -> Program:
-    """Compile ``spec`` into per-host op lists for the hosts in ``limit`` (default: all)."""
-    doc, inv = spec.doc, spec.inventory
-    c = Collector()
-    ids = [d.id for d in spec.ops]
-    for decl in spec.ops:
-        if catalog.get(decl.kind) is None:
-            c.add(
-                diag(
-                    m.UNKNOWN_OP,
-                    doc.span(("ops", decl.id, "op")),
-                    kind=decl.kind,
-                    hint=suggest(decl.kind, catalog.kinds()) or "`specops ops` lists them",
-                )
-            )
-        for i, ref in enumerate(decl.requires):
-            if ref not in ids:
-                c.add(
-                    diag(
-                        m.UNKNOWN_REF,
-                        doc.span(("ops", decl.id, "requires", i)),
-                        name=ref,
-                        hint=suggest(ref, ids),
-                    )
-                )
-    selected = [h.name for h in inv.hosts]
-    if limit is not None:
-        selected, unknown = select(inv, limit)
-        for name in unknown:
-            c.add(diag(m.UNKNOWN_HOST, None, name=name, hint=suggest(name, inv.names())))
-    targets = {d.id: _targets(spec, d, c) for d in spec.ops}
-    hosts: list[HostProgram] = []
-    for host in inv.hosts:
-        if host.name not in selected:
-            continue
-        scope = host_scope(doc, spec.vars, inv, host, c)
-        nodes: list[OpNode] = []
-        for decl in spec.ops:
-            optype = catalog.get(decl.kind)
-            if optype is None or host.name not in targets[decl.id]:
-                continue
-            path: Path = ("ops", decl.id)
-            raw: dict[str, Any] = {}
-            failed: set[str] = set()
-            for k, v in decl.args.items():
-                before = len(c.diagnostics)
-                raw[k] = evaluate_value(doc, (*path, k), v, scope, c)
-                if len(c.diagnostics) > before:
-                    failed.add(k)
-            args, problems = validate_args(
-                optype,
-                raw,
-                key_span=partial(_arg_span, doc.key_span, path),
-                value_span=partial(_arg_span, doc.span, path),
-                op_span=decl.span,
-                failed=failed,
-            )
-            c.extend(problems)
-            if args is None:
-                continue
-            mine = {d for d, hs in targets.items() if host.name in hs}
-            nodes.append(
-                OpNode(
-                    id=decl.id,
-                    kind=decl.kind,
-                    args=args,
-                    requires=tuple(r for r in decl.requires if r in mine),
-                    tags=decl.tags,
-                    desc=decl.desc,
-                    origin=(decl.span,),
-                )
-            )
-        hosts.append(HostProgram(host.name, host.connection, tuple(nodes)))
-    c.check()
-    return Program(tuple(hosts))
+def _redact(ds: list[Any], secrets: list[Any]) -> list[Any]:
+    texts = [s for s in secrets if isinstance(s, str) and s]
+    out = []
+    for d in ds:
+        msg = d.message
+        for s in texts:
+            msg = msg.replace(repr(s), "(sensitive)").replace(s, "(sensitive)")
+        out.append(replace(d, message=msg))
+    return out
+
+
+def _expand_refs(lowered: list[Lowered]) -> list[OpNode]:
+    """A reference to a looped op means all of its items; ``before`` becomes ``requires``."""
+    nodes = [n for n, _ in lowered]
+    by_base: dict[str, list[str]] = {}
+    for n in nodes:
+        by_base.setdefault(n.id.split("[", 1)[0] if n.id.endswith("]") else n.id, []).append(n.id)
+
+    def expand(refs: Iterable[str]) -> tuple[str, ...]:
+        return tuple(
+            dict.fromkeys(x for r in refs for x in by_base.get(r, [r] if r in ids else []))
+        )
+
+    ids = {n.id for n in nodes}
+    befores: dict[str, list[str]] = {}
+    for n, before in lowered:
+        for b in expand(before):
+            befores.setdefault(b, []).append(n.id)
+    return [
+        replace(n, requires=expand((*n.requires, *befores.get(n.id, []))), notify=expand(n.notify))
+        for n in nodes
+    ]
+
+
+def _filter_tags(nodes: list[OpNode], tags: set[str], skip: set[str]) -> list[OpNode]:
+    if not tags and not skip:
+        return nodes
+    kept = [
+        n
+        for n in nodes
+        if not n.handler and (not tags or set(n.tags) & tags) and not set(n.tags) & skip
+    ]
+    notified = {h for n in kept for h in n.notify}
+    kept_ids = {n.id for n in kept} | notified
+    return [n for n in nodes if n.id in kept_ids]

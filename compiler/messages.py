@@ -51,3 +51,14 @@ PYTHON_ERROR = Message("python-error", "{detail}")
 
 # Loading (continued)
 FILE_NOT_UTF8 = Message("file-encoding", "cannot read {path}: {reason}")
+
+# Expressions
+EXPR_TYPE = Message("expr-type", "{detail}")
+EXPR_VALUE = Message("expr-value", "{detail}")
+NOT_A_FUNCTION = Message("not-a-function", '"{name}" is not a function')
+UNKNOWN_FUNCTION = Message("unknown-function", 'no function named "{name}"')
+BAD_CALL = Message("bad-call", "{name}(): {detail}")
+WHEN_NOT_BOOL = Message("when-not-boolean", '"when" must be true or false, not {got}')
+FOR_EACH_TYPE = Message("for-each-type", '"for_each" must be a list or a map, not {got}')
+RESERVED_NAME = Message("reserved-name", '"{name}" is a reserved name and cannot be a variable')
+FACTS_UNAVAILABLE = Message("facts-unavailable", "{detail}")

@@ -30,6 +30,7 @@ from .diagnostics import Collector, SpecError, diag, suggest
 from .inventory import Host, Inventory, select
 from .ir import HostProgram, OpNode, Program
 from .source import Span
+from .values import reveal, sensitive_paths
 
 OPTIONS = ("_id", "_requires", "_tags", "_desc")
 
@@ -71,6 +72,8 @@ class Recorder:
                     )
                 )
                 kwargs.pop(k)
+        secret = tuple(p for k, v in kwargs.items() for p in sensitive_paths(v, k))
+        kwargs = {k: reveal(v)[0] for k, v in kwargs.items()}
         args, problems = validate_args(optype, kwargs, lambda _: span, lambda _: span, span)
         self.collector.extend(problems)
         if args is None:
@@ -89,6 +92,7 @@ class Recorder:
                 requires=tuple(_as_list(options.get("_requires"))),
                 tags=tuple(_as_list(options.get("_tags"))),
                 desc=options.get("_desc"),
+                sensitive=secret,
                 origin=(span,),
             )
         )
@@ -182,7 +186,11 @@ def _python_error(file: str, exc: BaseException) -> SpecError:
 
 
 def run_deploy(
-    file: str, inventory: Inventory, catalog: Catalog, limit: list[str] | None = None
+    file: str,
+    inventory: Inventory,
+    catalog: Catalog,
+    limit: list[str] | None = None,
+    variables: Mapping[str, Any] | None = None,
 ) -> Program:
     """Run the deploy once per host of ``inventory`` and return the recorded program."""
     hosts: list[Host] = list(inventory.hosts)
@@ -200,6 +208,7 @@ def run_deploy(
             for g in inventory.groups_of(host.name):
                 hvars.update(g.vars)
             hvars.update(host.vars)
+            hvars.update(variables or {})
             rec = Recorder(file, catalog, HostInfo(host.name, hvars), c)
             with recording(rec):
                 try:

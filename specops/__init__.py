@@ -9,15 +9,29 @@ Embedding::
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
+from specops.compiler.catalog import arg
 from specops.compiler.diagnostics import SpecError
-from specops.compiler.frontend import compile_file
+from specops.compiler.extensions import function
+from specops.compiler.facts import JsonFacts
+from specops.compiler.frontend import Options, compile_file, load_inventory
+from specops.compiler.inventory import DEFAULT_INVENTORY
 from specops.compiler.ir import Program
+from specops.compiler.load import load
 from specops.compiler.pydeploy import HostInfo, current
+from specops.compiler.spec import read_spec
+from specops.compiler.values import Sensitive
 from specops.runtime.catalog import CATALOG
+from specops.runtime.command import raw, sh
 from specops.runtime.executor import HostPlan, HostResult, Runner
+from specops.runtime.facts import Fact, FactRef, Facts
+from specops.runtime.host_facts import HostFactSource
+from specops.runtime.operation import Action, Change, Operation, PlanError
+from specops.runtime.operation import register as operation
+from specops.runtime.pool import Pool
 
 try:
     __version__ = version("specops")
@@ -26,15 +40,46 @@ except PackageNotFoundError:  # running from a source tree without an install
 
 
 def compile(
-    path: str, *, inventory: str | None = None, limit: Iterable[str] | None = None
+    path: str,
+    *,
+    inventory: str | None = None,
+    limit: Iterable[str] | None = None,
+    variables: Mapping[str, Any] | None = None,
+    tags: Iterable[str] = (),
+    skip_tags: Iterable[str] = (),
+    facts: str | None = None,
 ) -> Program:
-    """Compile a spec file or Python deploy into the optimized IR."""
-    return compile_file(path, CATALOG, inventory=inventory, limit=limit)
+    """Compile a spec file or Python deploy into the optimized IR.
+
+    ``facts`` is a JSON facts file for specs that read host facts (see
+    ``specops compile --facts``); ``plan`` and ``apply`` read them from the hosts.
+    """
+    opts = Options(
+        inventory,
+        limit,
+        dict(variables or {}),
+        tags,
+        skip_tags,
+        JsonFacts(facts) if facts else None,
+    )
+    return compile_file(path, CATALOG, opts)
 
 
-def _program(target: str | Program, inventory: str | None, limit: Iterable[str] | None) -> Program:
-    return (
-        target if isinstance(target, Program) else compile(target, inventory=inventory, limit=limit)
+def _program(
+    target: str | Program,
+    pool: Pool,
+    inventory: str | None,
+    limit: Iterable[str] | None,
+    variables: Mapping[str, Any] | None,
+) -> Program:
+    if isinstance(target, Program):
+        return target
+    inv = load_inventory(inventory) if inventory else None
+    if inv is None and not target.endswith(".py"):
+        inv = read_spec(load(target)).inventory
+    source = HostFactSource(pool, inv or DEFAULT_INVENTORY)
+    return compile_file(
+        target, CATALOG, Options(inventory, limit, dict(variables or {}), facts=source)
     )
 
 
@@ -43,11 +88,19 @@ def plan(
     *,
     inventory: str | None = None,
     limit: Iterable[str] | None = None,
+    variables: Mapping[str, Any] | None = None,
     parallel: int | None = None,
 ) -> list[HostPlan]:
     """What would change on each host (a dry run)."""
-    with Runner(_program(target, inventory, limit), parallel=parallel) as r:
-        return r.plan()
+    pool = Pool()
+    try:
+        program = _program(target, pool, inventory, limit, variables)
+        with Runner(
+            program, parallel=parallel, connector=lambda hp: pool.get(hp.name, hp.connection)
+        ) as r:
+            return r.plan()
+    finally:
+        pool.close()
 
 
 def apply(
@@ -55,12 +108,20 @@ def apply(
     *,
     inventory: str | None = None,
     limit: Iterable[str] | None = None,
+    variables: Mapping[str, Any] | None = None,
     parallel: int | None = None,
 ) -> list[HostResult]:
     """Plan and apply on every host; returns each host's results."""
-    with Runner(_program(target, inventory, limit), parallel=parallel) as r:
-        r.plan()
-        return r.apply()
+    pool = Pool()
+    try:
+        program = _program(target, pool, inventory, limit, variables)
+        with Runner(
+            program, parallel=parallel, connector=lambda hp: pool.get(hp.name, hp.connection)
+        ) as r:
+            r.plan()
+            return r.apply()
+    finally:
+        pool.close()
 
 
 def host() -> HostInfo:
@@ -68,15 +129,13 @@ def host() -> HostInfo:
     return current().host
 
 
+def secret(value: Any) -> Sensitive:
+    """Mark a value sensitive in a Python deploy: redacted in plans, logs and IR dumps."""
+    return Sensitive(value)
+
+
 __all__ = [
-    "CATALOG",
-    "HostPlan",
-    "HostResult",
-    "Program",
-    "SpecError",
-    "__version__",
-    "apply",
-    "compile",
-    "host",
-    "plan",
-]
+    "CATALOG", "Action", "Change", "Fact", "FactRef", "Facts", "HostPlan", "HostResult", "Operation",
+    "PlanError", "Program", "SpecError", "__version__", "apply", "arg", "compile", "function", "host",
+    "operation", "plan", "raw", "secret", "sh",
+]  # fmt: skip

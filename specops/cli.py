@@ -1,4 +1,4 @@
-"""The ``specops`` command line: compile, plan, apply, ops.
+"""The ``specops`` command line: compile, plan, apply, vars, ops, schema.
 
 Exit codes: 0 success; 1 a user error (bad spec, bad arguments) or a plan
 that could not be made; 2 ``plan --detailed-exitcode`` found changes;
@@ -11,16 +11,26 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from rich.console import Console
+from rich.table import Table
 
 from specops import __version__
-from specops.compiler.diagnostics import SpecError, render_all
-from specops.compiler.frontend import compile_file
-from specops.compiler.ir import Program, to_json
+from specops.compiler import messages as m
+from specops.compiler.diagnostics import SpecError, diag, render_all
+from specops.compiler.facts import JsonFacts
+from specops.compiler.frontend import Options, compile_file, explain_vars, load_inventory
+from specops.compiler.inventory import DEFAULT_INVENTORY
+from specops.compiler.ir import to_json
+from specops.compiler.load import load
 from specops.compiler.schema import spec_schema
+from specops.compiler.scope import parse_var
+from specops.compiler.spec import read_spec
 from specops.runtime.catalog import CATALOG
 from specops.runtime.executor import HostPlan, HostResult, Runner
+from specops.runtime.host_facts import HostFactSource
+from specops.runtime.pool import Pool
 from specops.runtime.render import plan_json, print_plan, print_results, results_json
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_FAILED, EXIT_UNREACHABLE = 0, 1, 2, 3, 4
@@ -39,8 +49,29 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument(
             "--limit",
             action="append",
-            metavar="HOST_OR_GROUP",
-            help="only these hosts or groups (repeatable)",
+            metavar="PATTERN",
+            help="only these hosts: names, groups, globs (web*), !exclusions; repeatable",
+        )
+        sp.add_argument(
+            "--var",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help="set a variable (highest precedence); VALUE is JSON when it parses, else text",
+        )
+        sp.add_argument(
+            "--tags",
+            action="append",
+            default=[],
+            metavar="TAG",
+            help="only ops with one of these tags (and the handlers they notify)",
+        )
+        sp.add_argument(
+            "--skip-tags",
+            action="append",
+            default=[],
+            metavar="TAG",
+            help="leave out ops with these tags",
         )
 
     def runtime(sp: argparse.ArgumentParser) -> None:
@@ -59,6 +90,14 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--emit", choices=["ir"], default="ir", help="what to print (default: ir)")
     c.add_argument("--origins", action="store_true", help="include source locations of each op")
     c.add_argument("--no-optimize", action="store_true", help="skip the optimizer")
+    c.add_argument(
+        "--facts", metavar="FILE", help="host facts from this JSON file (compile offline)"
+    )
+
+    v = sub.add_parser("vars", help="show the variables a host sees and where each came from")
+    target(v)
+    v.add_argument("host", help="the host")
+    v.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     pl = sub.add_parser("plan", help="show what would change on each host (dry run)")
     target(pl)
@@ -79,9 +118,23 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _compile(args: argparse.Namespace, optimized: bool = True) -> Program:
-    return compile_file(
-        args.file, CATALOG, inventory=args.inventory, limit=args.limit, optimized=optimized
+def _options(args: argparse.Namespace, **extra: Any) -> Options:
+    variables = {}
+    for text in args.var:
+        try:
+            name, value = parse_var(text)
+        except ValueError as e:
+            raise SpecError([diag(m.BAD_VALUE, None, what="--var", detail=str(e))]) from None
+        variables[name] = value
+    split = [t for group in args.tags for t in group.split(",") if t]
+    skip = [t for group in args.skip_tags for t in group.split(",") if t]
+    return Options(
+        inventory=args.inventory,
+        limit=args.limit,
+        variables=variables,
+        tags=split,
+        skip_tags=skip,
+        **extra,
     )
 
 
@@ -121,11 +174,53 @@ def run(argv: Sequence[str] | None = None) -> int:
         sys.stdout.write(json.dumps(spec_schema(CATALOG), indent=2, ensure_ascii=False) + "\n")
         return EXIT_OK
     if args.command == "compile":
-        sys.stdout.write(to_json(_compile(args, not args.no_optimize), origins=args.origins))
+        facts = JsonFacts(args.facts) if args.facts else None
+        program = compile_file(
+            args.file, CATALOG, _options(args, facts=facts, optimized=not args.no_optimize)
+        )
+        sys.stdout.write(to_json(program, origins=args.origins))
         return EXIT_OK
-    program = _compile(args)
+    if args.command == "vars":
+        return _cmd_vars(out, args)
+    pool = Pool(args.accept_new_host_keys)
+    try:
+        return _run(out, args, pool)
+    finally:
+        pool.close()
+
+
+def _inventory_for_facts(args: argparse.Namespace) -> Any:
+    if args.inventory:
+        return load_inventory(args.inventory)
+    if args.file.endswith(".py"):
+        return DEFAULT_INVENTORY
+    return read_spec(load(args.file)).inventory or DEFAULT_INVENTORY
+
+
+def _cmd_vars(out: Console, args: argparse.Namespace) -> int:
+    rows = explain_vars(args.file, CATALOG, args.host, _options(args))
+    if args.json:
+        doc = [
+            {"name": n, "value": v, "from": o.label, "at": str(o.span) if o.span else None}
+            for n, v, o in rows
+        ]
+        print(json.dumps(doc, indent=2, ensure_ascii=False, default=str))
+        return EXIT_OK
+    table = Table("name", "value", "from", box=None, header_style="bold")
+    for name, value, origin in rows:
+        where = f"{origin.label} ({origin.span})" if origin.span else origin.label
+        table.add_row(name, json.dumps(value, ensure_ascii=False, default=str), where)
+    out.print(table)
+    return EXIT_OK
+
+
+def _run(out: Console, args: argparse.Namespace, pool: Pool) -> int:
+    source = HostFactSource(pool, _inventory_for_facts(args))
+    program = compile_file(args.file, CATALOG, _options(args, facts=source))
     with Runner(
-        program, parallel=args.parallel, accept_new_host_keys=args.accept_new_host_keys
+        program,
+        parallel=args.parallel,
+        connector=lambda hp: pool.get(hp.name, hp.connection),
     ) as r:
         plans = r.plan()
         if args.command == "plan":

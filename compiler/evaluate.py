@@ -1,0 +1,334 @@
+"""Evaluate expression ASTs against a scope of plain values. Never ``eval``.
+
+No truthiness: ``and``, ``or``, ``not``, ``if … else`` and ``when`` take
+booleans only, so ``when = "${ port }"`` is an error rather than a surprise.
+Values that came from a secret source (``Sensitive``) stay sensitive through
+every operation. Sizes are bounded (``MAX_ITEMS``, ``MAX_TEXT``) so a spec cannot
+make the compiler build a gigabyte string.
+
+Every failure is a located diagnostic: the span of the offending sub-expression,
+and a hint where one helps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, NoReturn
+
+from . import messages as m
+from .diagnostics import SpecError, diag, suggest
+from .expr import (
+    Attr,
+    BinOp,
+    Call,
+    Cond,
+    Expr,
+    Index,
+    ListExpr,
+    Literal,
+    Locator,
+    MapExpr,
+    Name,
+    Template,
+    Unary,
+)
+from .values import Function, Namespace, Sensitive, reveal, wrap
+
+MAX_ITEMS = 100_000
+MAX_TEXT = 1_000_000
+
+
+def kind(v: Any) -> str:
+    """A value's type as words, without the value (it may be sensitive)."""
+    v, _ = reveal(v)
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "a boolean"
+    if isinstance(v, int):
+        return "an integer"
+    if isinstance(v, float):
+        return "a number"
+    if isinstance(v, str):
+        return "a string"
+    if isinstance(v, list):
+        return "a list"
+    if isinstance(v, dict):
+        return "a map"
+    if isinstance(v, Function):
+        return "a function"
+    if isinstance(v, Namespace):
+        return v.label
+    return type(v).__name__
+
+
+@dataclass
+class Env:
+    scope: Mapping[str, Any]
+    locate: Locator
+    functions: Mapping[str, Function] = field(default_factory=dict)
+
+    def fail(self, msg: m.Message, e: Expr, hint: str | None = None, **fields: Any) -> NoReturn:
+        raise SpecError([diag(msg, self.locate(e.start, e.end), hint=hint, **fields)])
+
+
+def _describe(e: Expr) -> str:
+    if isinstance(e, Name):
+        return e.name
+    if isinstance(e, Attr):
+        return f"{_describe(e.obj)}.{e.name}"
+    if isinstance(e, Index):
+        return f"{_describe(e.obj)}[…]"
+    if isinstance(e, Call):
+        return f"{_describe(e.func)}(…)"
+    return "the value"
+
+
+def _names_hint(scope: Mapping[str, Any]) -> str:
+    names = sorted(k for k in scope if not k.startswith("_"))
+    return f"defined names: {', '.join(names)}" if names else "define it under [vars]"
+
+
+def evaluate(e: Expr, env: Env) -> Any:
+    if isinstance(e, Literal):
+        return e.value
+    if isinstance(e, Name):
+        if e.name in env.scope:
+            return env.scope[e.name]
+        if e.name in env.functions:
+            return env.functions[e.name]
+        env.fail(
+            m.UNDEFINED_NAME, e, suggest(e.name, env.scope) or _names_hint(env.scope), name=e.name
+        )
+    if isinstance(e, Attr):
+        return _attr(e, evaluate(e.obj, env), env)
+    if isinstance(e, Index):
+        return _index(e, evaluate(e.obj, env), evaluate(e.key, env), env)
+    if isinstance(e, ListExpr):
+        return [evaluate(x, env) for x in e.items]
+    if isinstance(e, MapExpr):
+        return {k: evaluate(v, env) for k, v in e.pairs}
+    if isinstance(e, Call):
+        return _call(e, env)
+    if isinstance(e, Unary):
+        value, secret = reveal(evaluate(e.operand, env))
+        if e.op == "not":
+            return wrap(not _boolean(value, e.operand, "not", env), secret)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            env.fail(m.EXPR_TYPE, e, detail=f"cannot negate {kind(value)}")
+        return wrap(-value, secret)
+    if isinstance(e, Cond):
+        test, _ = reveal(evaluate(e.test, env))
+        return evaluate(e.then if _boolean(test, e.test, "if", env) else e.orelse, env)
+    return _binop(e, env)
+
+
+def _boolean(v: Any, e: Expr, where: str, env: Env) -> bool:
+    if isinstance(v, bool):
+        return v
+    env.fail(
+        m.EXPR_TYPE,
+        e,
+        detail=f"'{where}' needs true or false, not {kind(v)}",
+        hint='compare explicitly, e.g. x != "" or len(items) > 0',
+    )
+
+
+def _attr(e: Attr, obj: Any, env: Env) -> Any:
+    if isinstance(obj, Sensitive):
+        return wrap(_attr(e, obj.value, env), True)
+    if isinstance(obj, Namespace):
+        try:
+            return obj.lookup(e.name)
+        except KeyError:
+            keys = list(obj.names())
+    elif isinstance(obj, dict):
+        if e.name in obj:
+            return obj[e.name]
+        keys = list(obj)
+    else:
+        keys = []
+    span = env.locate(e.end - len(e.name), e.end)
+    hint = suggest(e.name, keys) or (f"{_describe(e.obj)} is {kind(obj)}" if not keys else None)
+    raise SpecError([diag(m.UNDEFINED_ATTR, span, owner=_describe(e.obj), name=e.name, hint=hint)])
+
+
+def _index(e: Index, obj: Any, key: Any, env: Env) -> Any:
+    (obj_v, s1), (key_v, s2) = reveal(obj), reveal(key)
+    if isinstance(obj_v, dict):
+        if isinstance(key_v, str) and key_v in obj_v:
+            return wrap(obj_v[key_v], s1 or s2)
+        hint = suggest(str(key_v), [str(k) for k in obj_v])
+        owner = _describe(e.obj)
+        raise SpecError(
+            [
+                diag(
+                    m.UNDEFINED_ATTR,
+                    env.locate(e.key.start, e.key.end),
+                    owner=owner,
+                    name=str(key_v) if not s2 else "(sensitive)",
+                    hint=hint,
+                )
+            ]
+        )
+    if isinstance(obj_v, list | str):
+        if isinstance(key_v, bool) or not isinstance(key_v, int):
+            env.fail(
+                m.EXPR_TYPE,
+                e.key,
+                detail=f"{kind(obj_v)} is indexed by an integer, not {kind(key_v)}",
+            )
+        if not -len(obj_v) <= key_v < len(obj_v):
+            env.fail(
+                m.EXPR_VALUE, e.key, detail=f"index {key_v} is out of range ({len(obj_v)} items)"
+            )
+        return wrap(obj_v[key_v], s1 or s2)
+    env.fail(m.EXPR_TYPE, e.obj, detail=f"{kind(obj_v)} cannot be indexed")
+
+
+def _call(e: Call, env: Env) -> Any:
+    if (
+        isinstance(e.func, Name)
+        and e.func.name not in env.scope
+        and e.func.name not in env.functions
+    ):
+        env.fail(m.UNKNOWN_FUNCTION, e.func, suggest(e.func.name, env.functions), name=e.func.name)
+    fn = evaluate(e.func, env)
+    if not isinstance(fn, Function):
+        env.fail(m.NOT_A_FUNCTION, e.func, name=_describe(e.func))
+    try:
+        if fn.lazy:
+            return fn.fn(*[_thunk(a, env) for a in e.args])
+        args = [reveal(evaluate(a, env)) for a in e.args]
+        result = fn.fn(*[v for v, _ in args])
+        return wrap(result, any(s for _, s in args))
+    except SpecError:
+        raise
+    except (TypeError, ValueError, KeyError, OverflowError) as exc:
+        env.fail(m.BAD_CALL, e, _usage(fn), name=fn.name, detail=str(exc) or type(exc).__name__)
+
+
+def _thunk(a: Expr, env: Env) -> Callable[[], Any]:
+    return lambda: evaluate(a, env)
+
+
+def _usage(fn: Function) -> str | None:
+    return f"for example: {fn.examples[0][0]}" if fn.examples else None
+
+
+_ARITH: dict[str, Callable[[Any, Any], Any]] = {
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b,
+    "//": lambda a, b: a // b,
+    "%": lambda a, b: a % b,
+}
+_ORDER: dict[str, Callable[[Any, Any], bool]] = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _binop(e: BinOp, env: Env) -> Any:
+    if e.op in ("and", "or"):
+        left, s1 = reveal(evaluate(e.left, env))
+        if _boolean(left, e.left, e.op, env) == (e.op == "or"):
+            return wrap(left, s1)
+        right, s2 = reveal(evaluate(e.right, env))
+        return wrap(_boolean(right, e.right, e.op, env), s1 or s2)
+    (a, s1), (b, s2) = reveal(evaluate(e.left, env)), reveal(evaluate(e.right, env))
+    secret = s1 or s2
+    if e.op == "==":
+        return wrap(a == b, secret)
+    if e.op == "!=":
+        return wrap(a != b, secret)
+    if e.op in ("in", "not in"):
+        if (isinstance(b, str) and isinstance(a, str)) or isinstance(b, list | dict):
+            return wrap((a in b) == (e.op == "in"), secret)
+        env.fail(m.EXPR_TYPE, e, detail=f"cannot look for {kind(a)} in {kind(b)}")
+    if e.op in _ORDER:
+        if (_number(a) and _number(b)) or (isinstance(a, str) and isinstance(b, str)):
+            return wrap(_ORDER[e.op](a, b), secret)
+        env.fail(m.EXPR_TYPE, e, detail=f"cannot compare {kind(a)} and {kind(b)} with {e.op}")
+    return wrap(_arith(e, a, b, env), secret)
+
+
+def _arith(e: BinOp, a: Any, b: Any, env: Env) -> Any:
+    op = e.op
+    ok = (_number(a) and _number(b)) or (
+        op == "+"
+        and (
+            (isinstance(a, str) and isinstance(b, str))
+            or (isinstance(a, list) and isinstance(b, list))
+        )
+    )
+    repeat = op == "*" and (
+        (isinstance(a, str | list) and _int(b)) or (isinstance(b, str | list) and _int(a))
+    )
+    if not ok and not repeat:
+        hint = None
+        if op == "+" and {kind(a), kind(b)} & {"a string"}:
+            hint = 'use str(x) to put a number into text, or a template: "${a}${b}"'
+        env.fail(m.EXPR_TYPE, e, hint, detail=f"cannot use {op} on {kind(a)} and {kind(b)}")
+    if repeat:
+        seq, n = (a, b) if isinstance(a, str | list) else (b, a)
+        if len(seq) * max(n, 0) > (MAX_TEXT if isinstance(seq, str) else MAX_ITEMS):
+            env.fail(m.EXPR_VALUE, e, detail="the result would be too large")
+    if op in ("/", "//", "%") and b == 0:
+        env.fail(m.EXPR_VALUE, e, detail="division by zero")
+    result = _ARITH[op](a, b)
+    if isinstance(result, str | list) and len(result) > (
+        MAX_TEXT if isinstance(result, str) else MAX_ITEMS
+    ):
+        env.fail(m.EXPR_VALUE, e, detail="the result would be too large")
+    return result
+
+
+def _int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def to_text(v: Any) -> str:
+    """How a value reads inside a larger string."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if v is None:
+        return ""
+    return str(v)
+
+
+def render(t: Template, env: Env) -> Any:
+    """Evaluate a template: a lone hole keeps its value's type, else a string."""
+    hole = t.single
+    if hole is not None:
+        return evaluate(hole.expr, env)
+    out: list[str] = []
+    secret = False
+    for p in t.parts:
+        if isinstance(p, str):
+            out.append(p)
+            continue
+        value, s = reveal(evaluate(p.expr, env))
+        if isinstance(value, dict | list):
+            env.fail(
+                m.EXPR_TYPE,
+                p.expr,
+                'use to_json(x) or join(x, ", ") to put it in text',
+                detail=f"{kind(value)} cannot be part of a string",
+            )
+        out.append(to_text(value))
+        secret = secret or s
+    text = "".join(out)
+    if len(text) > MAX_TEXT:
+        raise SpecError(
+            [diag(m.EXPR_VALUE, env.locate(0, 1), detail="the string would be too large")]
+        )
+    return wrap(text, secret)

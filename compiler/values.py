@@ -1,0 +1,85 @@
+"""Runtime values of the expression language beyond plain data.
+
+Expressions compute with plain JSON-like values (str, int, float, bool, None,
+list, dict) plus three kinds defined here:
+
+- ``Sensitive`` wraps a value that came from a secret source (``env()``, a
+  secrets file). Anything computed from it stays sensitive; the IR records
+  where such values landed so every output can redact them.
+- ``Function`` is a callable the language may call: built-ins, user-registered
+  functions and fact accessors. Nothing else is callable.
+- ``Namespace`` is an object whose attributes are looked up on demand
+  (``facts``): attribute access asks it, and a missing name is an ordinary
+  "undefined attribute" error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Sensitive:
+    value: Any
+
+    def __repr__(self) -> str:
+        return "(sensitive)"
+
+
+def reveal(v: Any) -> tuple[Any, bool]:
+    """The plain value and whether it was (or contained) something sensitive."""
+    if isinstance(v, Sensitive):
+        inner, _ = reveal(v.value)
+        return inner, True
+    if isinstance(v, list):
+        items = [reveal(x) for x in v]
+        return [x for x, _ in items], any(s for _, s in items)
+    if isinstance(v, dict):
+        pairs = {k: reveal(x) for k, x in v.items()}
+        return {k: x for k, (x, _) in pairs.items()}, any(s for _, s in pairs.values())
+    return v, False
+
+
+def sensitive_paths(v: Any, prefix: str = "") -> list[str]:
+    """Dotted paths (``env.TOKEN``, ``users.0``) of the sensitive parts of ``v``."""
+    if isinstance(v, Sensitive):
+        return [prefix]
+    out: list[str] = []
+    if isinstance(v, list):
+        for i, x in enumerate(v):
+            out += sensitive_paths(x, f"{prefix}.{i}" if prefix else str(i))
+    elif isinstance(v, dict):
+        for k, x in v.items():
+            out += sensitive_paths(x, f"{prefix}.{k}" if prefix else str(k))
+    return out
+
+
+def wrap(value: Any, sensitive: bool) -> Any:
+    return Sensitive(value) if sensitive else value
+
+
+@dataclass(frozen=True)
+class Function:
+    """A function expressions may call.
+
+    ``lazy`` functions receive their arguments as thunks (zero-argument
+    callables), so ``default(undefined_name, "x")`` can catch the error of its
+    first argument instead of failing before the call.
+    """
+
+    name: str
+    fn: Callable[..., Any]
+    doc: str = ""
+    examples: tuple[tuple[str, str], ...] = ()  # (expression, result as written)
+    lazy: bool = False
+
+
+@dataclass
+class Namespace:
+    """Attributes computed on demand (``facts.os``); ``names`` feed "did you mean"."""
+
+    label: str
+    lookup: Callable[[str], Any]
+    names: Callable[[], Iterable[str]] = field(default=lambda: ())
