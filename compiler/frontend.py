@@ -109,7 +109,7 @@ def compile_file(path: str, catalog: Catalog, opts: Options | None = None) -> Pr
 def explain_vars(
     path: str, catalog: Catalog, host: str, opts: Options
 ) -> list[tuple[str, Any, Origin]]:
-    """Each variable ``host`` sees at the top level of the spec, its value and where it came from."""
+    """Each variable ``host`` sees at the top level of the spec, its value and its origin."""
     low = prepare(path, catalog, opts)
     names, unknown = select(low.inventory, [host])
     if unknown or len(names) != 1:

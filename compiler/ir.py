@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .redact import redact_args
 from .source import Span
 
 IR_VERSION = 1
@@ -73,7 +74,7 @@ class OpNode:
         out: dict[str, Any] = {
             "id": self.id,
             "kind": self.kind,
-            "args": dict(self.args),
+            "args": redact_args(self.args, self.sensitive) if self.sensitive else dict(self.args),
             "requires": list(self.requires),
             "notify": list(self.notify),
             "handler": self.handler,

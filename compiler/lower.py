@@ -14,7 +14,7 @@ Ordering and deduplication are the optimizer's job.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
@@ -84,29 +84,76 @@ class Evaluator:
 
 @dataclass
 class Scope:
-    values: dict[str, Any] = field(default_factory=dict)
+    values: Mapping[str, Any]
     origins: dict[str, Origin] = field(default_factory=dict)
 
 
-def build_scope(ev: Evaluator, layers: Iterable[Layer], base: Mapping[str, Any]) -> Scope:
-    """Evaluate ``layers`` lowest first; each value sees everything defined before it."""
-    s = Scope(dict(base))
-    for layer in layers:
-        check_names(layer, ev.c)
-        for name, raw in layer.values.items():
-            path: Path = (*layer.prefix, name)
-            if layer.doc is None:
-                ok, value = True, raw
-            else:
-                ok, value = ev.guarded(partial(ev.value, layer.doc, path, raw, s.values))
-            if not ok:
-                continue
-            if layer.sensitive:
-                value = Sensitive(value)
-            s.values[name] = value
-            span = layer.doc.key_span(path) if layer.doc else None
-            s.origins[name] = Origin(layer.label, span)
-    return s
+class LazyScope(Mapping[str, Any]):
+    """Variables resolved on first use: a value may use any other, whatever its layer.
+
+    The highest layer that defines a name wins; its value is evaluated (once)
+    in this same scope, so role defaults can refer to spec vars. A variable
+    that needs itself is a cycle diagnostic.
+    """
+
+    def __init__(self, ev: Evaluator, layers: Iterable[Layer], base: Mapping[str, Any]) -> None:
+        self.ev = ev
+        self.base = dict(base)
+        self.winner: dict[str, Layer] = {}
+        for layer in layers:
+            check_names(layer, ev.c)
+            for name in layer.values:
+                self.winner[name] = layer
+        self.done: dict[str, Any] = {}
+        self.failed: set[str] = set()
+        self.stack: list[str] = []
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self.done:
+            return self.done[name]
+        if name not in self.winner:
+            return self.base[name]
+        layer = self.winner[name]
+        path: Path = (*layer.prefix, name)
+        span = layer.doc.key_span(path) if layer.doc else None
+        if name in self.stack:
+            cycle = " -> ".join([*self.stack[self.stack.index(name) :], name])
+            raise SpecError([diag(m.CYCLE, span, cycle=cycle, hint="a variable cannot use itself")])
+        if name in self.failed:
+            raise SpecError([])  # already reported where the variable is defined
+        raw = layer.values[name]
+        self.stack.append(name)
+        try:
+            value = raw if layer.doc is None else self.ev.value(layer.doc, path, raw, self)
+        except SpecError as e:
+            self.failed.add(name)
+            self.ev.c.extend(e.diagnostics)
+            raise SpecError([]) from None
+        finally:
+            self.stack.pop()
+        self.done[name] = Sensitive(value) if layer.sensitive else value
+        return self.done[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.winner or name in self.base
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**self.base, **self.winner})
+
+    def __len__(self) -> int:
+        return len({**self.base, **self.winner})
+
+    def origins(self) -> dict[str, Origin]:
+        out = {}
+        for name, layer in self.winner.items():
+            span = layer.doc.key_span((*layer.prefix, name)) if layer.doc else None
+            out[name] = Origin(layer.label, span)
+        return out
+
+    def resolve_all(self) -> None:
+        """Evaluate every variable, so a mistake in an unused one is still reported."""
+        for name in self.winner:
+            self.ev.guarded(partial(self.__getitem__, name))
 
 
 @dataclass
@@ -152,12 +199,16 @@ class Lowering:
         return host in self.top.doc.data.get("hosts", {})
 
     def scope(self, ev: Evaluator, host: Host, ctx: Context) -> Scope:
-        facts = self.facts.namespace(host.name)
-        base = {"facts": facts}
-        s = build_scope(ev, self.layers(host, ctx), base)
-        plain = {k: v for k, v in s.values.items() if k != "facts"}
-        s.values["host"] = {"name": host.name, "vars": plain}
-        return s
+        base = {"facts": self.facts.namespace(host.name), "host": {"name": host.name}}
+        lazy = LazyScope(ev, self.layers(host, ctx), base)
+        lazy.resolve_all()
+        values = {k: lazy.done[k] for k in lazy.winner if k in lazy.done}
+        values["facts"] = base["facts"]
+        values["host"] = {
+            "name": host.name,
+            "vars": {k: v for k, v in values.items() if k != "facts"},
+        }
+        return Scope(values, lazy.origins())
 
 
 def _hosts_of(

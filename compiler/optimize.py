@@ -5,8 +5,9 @@ Passes, in this order:
 1. ``dedupe`` — identical ops (same kind, same canonical args) on one host
    become one node whose origins, ``requires`` and tags are merged. It runs
    first so that later passes never see the same work twice.
-2. ``order`` — a stable topological sort over ``requires``; ties keep source
-   order, so a spec with no ``requires`` runs exactly as written. A cycle is a
+2. ``order`` — a stable topological sort over ``requires`` and notify edges
+   (a handler after each op that notifies it); ties keep source order, so a
+   spec with no ``requires`` runs exactly as written. A cycle is a
    diagnostic naming each op in it and where it was declared.
 
 The optimizer issue grows this list (conflicts, inferred edges, merging).
@@ -63,6 +64,10 @@ def dedupe(ops: tuple[OpNode, ...]) -> tuple[OpNode, ...]:
 def order(ops: tuple[OpNode, ...]) -> tuple[OpNode, ...]:
     index = {op.id: i for i, op in enumerate(ops)}
     deps = {op.id: {r for r in op.requires if r in index} for op in ops}
+    for op in ops:  # a handler runs after everything that notifies it
+        for h in op.notify:
+            if h in deps and h != op.id:
+                deps[h].add(op.id)
     users: dict[str, list[str]] = {op.id: [] for op in ops}
     for op_id, ds in deps.items():
         for d in ds:

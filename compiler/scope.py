@@ -10,9 +10,11 @@ Lowest to highest (a later layer overrides an earlier one):
 6. host vars          the host's ``vars``
 7. --var              the command line
 
-Within a layer, values are evaluated in order and may use any name defined
-before them (lower layers included). ``host``, ``facts``, ``item``, ``key`` and
-``env`` are reserved names.
+The highest layer that defines a name wins. Values are evaluated lazily, on
+first use, in the final scope: any variable may use any other (a role default
+may use a spec var; ``host.name`` is available), and a variable that needs
+itself is a cycle error. ``host``, ``facts``, ``item``, ``key`` and ``env`` are
+reserved names.
 """
 
 from __future__ import annotations

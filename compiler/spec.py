@@ -176,7 +176,7 @@ def read_spec(doc: Document) -> SpecFile:
                         doc.key_span(("python", key)),
                         key=key,
                         where="[python]",
-                        hint='[python] takes modules = ["lib/ops.py"]; Python deploys go in include',
+                        hint='[python] takes modules = ["lib/ops.py"]; deploys go in include',
                     )
                 )
         if "modules" in python:

@@ -16,10 +16,11 @@ import enum
 import secrets
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from specops.compiler.ir import HostProgram, OpNode, Program
+from specops.compiler.redact import scrub, secret_values
 
 from .connectors import ConnectError, Connector, connect
 from .facts import FactError, FactRef, Facts, gather
@@ -94,18 +95,40 @@ class HostResult:
 def plan_ops(hp: HostProgram, facts: Facts) -> tuple[OpPlan, ...]:
     """Plan every op against the facts, each seeing the predicted effects of earlier ones."""
     out: list[OpPlan] = []
+    changed: set[str] = set()
     for node in hp.ops:
+        if node.handler and not any(
+            n.id in changed for n in hp.ops if node.id in n.notify
+        ):  # a handler nothing changed has nothing to do
+            out.append(OpPlan(node, ()))
+            continue
         op = OPERATIONS[node.kind]
         a = op.args(node.args)
         try:
             changes = tuple(op.plan(a, facts))
             if changes:
+                changed.add(node.id)
                 facts.update(op.effects(a, facts))
         except PlanError as e:
-            out.append(OpPlan(node, (), str(e)))
+            out.append(OpPlan(node, (), _scrub(node, str(e))))
             continue
-        out.append(OpPlan(node, changes))
+        out.append(OpPlan(node, _redact(node, changes)))
     return tuple(out)
+
+
+def _scrub(node: OpNode, text: str) -> str:
+    return scrub(text, secret_values(node.args, node.sensitive)) if node.sensitive else text
+
+
+def _redact(node: OpNode, changes: tuple[Change, ...]) -> tuple[Change, ...]:
+    """Changes as they may be shown: summaries scrubbed, diffs and commands hidden."""
+    if not node.sensitive:
+        return changes
+    return tuple(
+        replace(ch, summary=_scrub(node, ch.summary), hidden=True,
+                diff="(diff hidden: the content holds sensitive values)\n" if ch.diff else None)
+        for ch in changes
+    )  # fmt: skip
 
 
 def needed_facts(hp: HostProgram) -> list[FactRef[Any]]:
@@ -154,7 +177,7 @@ def read_results(plan: HostPlan, stdout: str, nonce: str, tail: str) -> tuple[Op
         end_mark = f"\n@@specops:{nonce}:rc:{i} "
         end = stdout.find(end_mark, start) if start >= 0 else -1
         if start < 0 or end < 0:
-            output = stdout[start:].split("\n", 1)[-1] if start >= 0 else ""
+            output = _scrub(n, stdout[start:].split("\n", 1)[-1] if start >= 0 else "")
             out.append(
                 OpResult(
                     n.id,
@@ -167,7 +190,7 @@ def read_results(plan: HostPlan, stdout: str, nonce: str, tail: str) -> tuple[Op
             )
             stopped = f"{n.id} failed"
             continue
-        output = stdout[start + len(f"@@specops:{nonce}:op:{i}\n") : end]
+        output = _scrub(n, stdout[start + len(f"@@specops:{nonce}:op:{i}\n") : end])
         code = int(stdout[end + len(end_mark) :].split("\n", 1)[0] or 255)
         if code == 0:
             out.append(OpResult(n.id, n.kind, Status.CHANGED, op.changes, output))

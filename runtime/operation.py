@@ -37,12 +37,14 @@ class Change:
     summary: str
     commands: tuple[Command, ...]
     diff: str | None = None
+    hidden: bool = False  # commands carry sensitive values: never show them
 
     def to_json(self) -> dict[str, Any]:
+        shown = ["(hidden: sensitive)"] if self.hidden else [c.display() for c in self.commands]
         out: dict[str, Any] = {
             "action": self.action.name.lower(),
             "summary": self.summary,
-            "commands": [c.display() for c in self.commands],
+            "commands": shown,
         }
         if self.diff is not None:
             out["diff"] = self.diff

@@ -203,7 +203,8 @@ def test_deep_nesting_is_a_diagnostic_not_a_crash() -> None:
     assert e.value.diagnostics[0].code == "expr-syntax"
 
 
-ALPHABET = list("${}[]().,'\"ab _0123\n\\+-*/%<=>!") + [
+ALPHABET = [
+    *"${}[]().,'\"ab _0123\n\\+-*/%<=>!",
     " and ",
     " or ",
     " not ",
@@ -224,7 +225,7 @@ def test_any_template_gives_a_value_or_a_diagnostic(text: str) -> None:
 
 @settings(max_examples=400, deadline=None)
 @given(
-    st.lists(st.sampled_from(ALPHABET + ["app", "port", "len(", "db."]), max_size=25).map("".join)
+    st.lists(st.sampled_from([*ALPHABET, "app", "port", "len(", "db."]), max_size=25).map("".join)
 )
 def test_any_expression_gives_a_value_or_a_diagnostic(text: str) -> None:
     try:
