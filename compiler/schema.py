@@ -68,18 +68,47 @@ def _op(op: OpType, reserved: dict[str, Any]) -> dict[str, Any]:
 
 def spec_schema(catalog: Catalog) -> dict[str, Any]:
     names = {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+    expression = {"type": ["string", "boolean"], "description": ""}
     reserved = {
-        "hosts": {**names, "description": "Hosts or groups this op runs on (default: all)."},
+        "hosts": {**names, "description": "Hosts, groups or patterns (web*, !db1) to run on."},
+        "when": {**expression, "description": "Run only where this expression is true."},
+        "for_each": {"type": "string", "description": "Repeat for each item of this list or map."},
         "requires": {**names, "description": "Op ids that must run before this one."},
-        "tags": {**names, "description": "Tags for selecting ops."},
+        "before": {**names, "description": "Op ids that must run after this one."},
+        "notify": {**names, "description": "Handlers to run when this op changes something."},
+        "tags": {**names, "description": "Tags for selecting ops (--tags, --skip-tags)."},
         "desc": {"type": "string", "description": "A human description of the op."},
     }
     ops = [_op(op, reserved) for op in catalog]
+    # Custom ops from [python] modules are valid too: known kinds are offered,
+    # any family.name is accepted, and known kinds get their arguments checked.
+    kind = {
+        "anyOf": [{"enum": [o.kind for o in catalog]}, {"type": "string", "pattern": r"^\w+\.\w+$"}]
+    }
     op_schema = {
         "type": "object",
         "required": ["op"],
-        "properties": {"op": {"enum": [o.kind for o in catalog]}},
+        "properties": {"op": kind},
         "allOf": [{"if": o.pop("if"), "then": o} for o in ops],
+    }
+    handler_schema = {**op_schema, "description": "Runs only when an op that notifies it changed."}
+    include = {
+        "anyOf": [
+            {"type": "string"},
+            {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {"type": "string", "description": "A spec file or a Python deploy."},
+                    "name": {"type": "string", "description": "Prefix of the included op ids."},
+                    "vars": {"type": "object", "description": "Parameters for the included file."},
+                    "hosts": {**names, "description": "Run the included ops only on these."},
+                    "when": {**expression, "description": "Include only where this is true."},
+                    "tags": {**names, "description": "Tags added to every included op."},
+                },
+                "additionalProperties": False,
+            },
+        ]
     }
     host = {
         "type": "object",
@@ -98,7 +127,11 @@ def spec_schema(catalog: Catalog) -> dict[str, Any]:
     group = {
         "type": "object",
         "properties": {
-            "hosts": {"type": "array", "items": {"type": "string"}},
+            "hosts": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Hosts or groups.",
+            },
             "vars": {"type": "object"},
         },
         "additionalProperties": False,
@@ -112,6 +145,14 @@ def spec_schema(catalog: Catalog) -> dict[str, Any]:
             "groups": {"type": "object", "additionalProperties": group},
             "vars": {"type": "object"},
             "ops": {"type": "object", "additionalProperties": op_schema},
+            "handlers": {"type": "object", "additionalProperties": handler_schema},
+            "include": {"anyOf": [include, {"type": "array", "items": include}]},
+            "python": {
+                "type": "object",
+                "properties": {"modules": {**names, "description": "Python modules to load."}},
+                "additionalProperties": False,
+            },
+            "secrets": {**names, "description": "Files of sensitive variables."},
         },
         "additionalProperties": False,
     }

@@ -46,7 +46,8 @@ def test_examples_validate(path: Path) -> None:
     [
         ({"ops": {"x": {"op": "files.directory", "path": "/x", "mdoe": "0755"}}}, "'mdoe'"),
         ({"ops": {"x": {"op": "files.directory", "path": "/x", "mode": 755}}}, "755"),
-        ({"ops": {"x": {"op": "files.nope", "path": "/x"}}}, "files.nope"),
+        ({"ops": {"x": {"op": "nofamily", "path": "/x"}}}, "nofamily"),
+        ({"ops": {"x": {"op": "files.file", "path": "/x", "notify": 3}}}, "3"),
         ({"ops": {"x": {"op": "files.line", "path": "/x"}}}, "'line' is a required property"),
         ({"hosts": {"a": {"ssh": "x", "prot": 1}}}, "'prot'"),
         ({"varz": {}}, "'varz'"),
