@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import types
+from collections.abc import Sequence
 from typing import Any, Literal, Union, get_args, get_origin
 
 from . import messages as m
@@ -90,15 +91,15 @@ def parse_value(text: str, t: Any) -> Any:
 
 
 def read_args(
-    cl: CommandLine, first: int, op: OpType, c: Collector
+    cl: CommandLine, indices: Sequence[int], op: OpType, c: Collector
 ) -> tuple[dict[str, Any], dict[str, Span], dict[str, Span], set[str]]:
-    """Raw argument values from ``cl.args[first:]``, with key and value spans and failures."""
+    """Raw values of the arguments at ``indices`` of ``cl``, with key and value spans."""
     raw: dict[str, Any] = {}
     keys: dict[str, Span] = {}
     values: dict[str, Span] = {}
     failed: set[str] = set()
     hints = op.hints()
-    for i in range(first, len(cl.args)):
+    for i in indices:
         word = cl.args[i]
         name, eq, text = word.partition("=")
         if not eq or not name:
@@ -159,12 +160,13 @@ def _type_hint(t: Any) -> str | None:
 
 def build_program(
     cl: CommandLine,
-    kind_index: int,
+    words: Sequence[int],
     catalog: Catalog,
     inventory: Inventory,
     c: Collector,
 ) -> Program | None:
-    """The op named by ``cl.args[kind_index]`` with the arguments after it, on every host."""
+    """The op named by ``cl.args[words[0]]``, arguments at ``words[1:]``, on every host."""
+    kind_index = words[0]
     kind = cl.args[kind_index]
     op = catalog.get(kind)
     if op is None:
@@ -173,7 +175,7 @@ def build_program(
             hint = f'to run a shell command, put it after "--": specops run TARGETS -- {kind}'
         c.add(diag(m.UNKNOWN_OP, cl.span(kind_index), kind=kind, hint=hint or "`specops ops`"))
         return None
-    raw, keys, values, failed = read_args(cl, kind_index + 1, op, c)
+    raw, keys, values, failed = read_args(cl, words[1:], op, c)
     fallback = cl.span(kind_index)
     args, problems = validate_args(
         op,

@@ -125,8 +125,11 @@ def _split(args: argparse.Namespace, cl: CommandLine) -> tuple[int, list[int], l
     p = argparse.ArgumentParser(prog=f"specops {args.command}", add_help=False)
     _options(p, run=args.command == "run")
     p.add_argument("words", nargs="*")
-    extra: list[str]
-    _, extra = p.parse_known_intermixed_args(before, namespace=args)
+    ns, extra = p.parse_known_intermixed_args(before)
+    for action in p._actions:  # options given after TARGETS count like the ones before
+        value = getattr(ns, action.dest, None)
+        if action.dest == "words" or value != action.default:
+            setattr(args, action.dest, value)
     c = Collector()
     for word in extra:
         i = cl.find(word, ti + 1)
@@ -212,7 +215,7 @@ def _run(args: argparse.Namespace, cl: CommandLine, out: Console) -> int:
             )
         )
         c.check()
-    program = build_program(cl, words[0], CATALOG, hosts, c)
+    program = build_program(cl, words, CATALOG, hosts, c)
     c.check()
     assert program is not None  # no diagnostics means it was built
     return _run_op(args, program, out)
@@ -414,8 +417,8 @@ def _fact_refs(cl: CommandLine, words: Sequence[int]) -> list[FactRef[Any]]:
                 diag(
                     m.BAD_VALUE,
                     cl.span(i),
-                    what=f'"{word}"',
-                    detail="is not a fact",
+                    what=f'fact "{word}"',
+                    detail="there is no such fact",
                     hint=suggest(word, Fact.registry)
                     or "facts: " + ", ".join(sorted(Fact.registry)),
                 )
@@ -429,7 +432,9 @@ def _fact_refs(cl: CommandLine, words: Sequence[int]) -> list[FactRef[Any]]:
         try:
             ref.command()
         except KeyError as e:
-            c.add(diag(m.MISSING_ARG, cl.span(i), kind=fact.name, name=str(e.args[0])))
+            missing = str(e.args[0])
+            typo = next((suggest(p, [missing]) for p in params if suggest(p, [missing])), None)
+            c.add(diag(m.MISSING_ARG, cl.span(i), kind=fact.name, name=missing, hint=typo))
             continue
         refs.append(ref)
     c.check()

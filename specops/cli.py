@@ -16,7 +16,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from specops import __version__
+from specops import __version__, adhoc
 from specops.compiler import messages as m
 from specops.compiler.diagnostics import SpecError, diag, render_all
 from specops.compiler.facts import JsonFacts
@@ -115,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("ops", help="list the operations")
     sub.add_parser("schema", help="print the JSON Schema of spec files")
+    adhoc.add_parsers(sub)
     return p
 
 
@@ -167,6 +168,8 @@ def _cmd_ops(out: Console) -> int:
 
 def run(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command in adhoc.COMMANDS:
+        return adhoc.run(args, argv)
     out = Console(highlight=False, soft_wrap=True)
     if args.command == "ops":
         return _cmd_ops(out)
