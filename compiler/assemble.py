@@ -19,7 +19,7 @@ This stage reads files; it evaluates nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import messages as m
@@ -77,7 +77,11 @@ def _expand(
         span = inc.span
         if str(Path(inc.file).resolve()) in [str(Path(f).resolve()) for f in chain]:
             cycle = " -> ".join(Path(f).name for f in [*chain, inc.file])
-            c.add(diag(m.CYCLE, span, cycle=cycle, hint="a spec cannot include itself"))
+            c.add(
+                diag(
+                    m.CYCLE, span, what="includes", cycle=cycle, hint="a spec cannot include itself"
+                )
+            )
             continue
         if len(chain) > MAX_DEPTH:
             c.add(diag(m.BAD_VALUE, span, what="include", detail=f"nested deeper than {MAX_DEPTH}"))
@@ -97,7 +101,8 @@ def _expand(
         try:
             child = read_spec(load(inc.file))
         except SpecError as e:
-            c.extend(e.diagnostics)
+            # A file that cannot be read is reported where the include names it.
+            c.extend(replace(d, span=d.span or span) for d in e.diagnostics)
             continue
         for section, present in (
             ("hosts", child.inventory is not None),

@@ -226,7 +226,7 @@ def validate_args(
                     what=f'"{name}" of {op.kind}',
                     expected=type_name(t),
                     got=value_type_name(v),
-                    hint=f.metadata.get("type_hint"),
+                    hint=f.metadata.get("type_hint") or _quote_hint(t, v),
                 )
             )
             continue
@@ -237,6 +237,13 @@ def validate_args(
             continue
         canonical[name] = v
     return (None if out or failed else canonical), out
+
+
+def _quote_hint(t: Any, v: Any) -> str | None:
+    """Numbers and booleans where text is expected: the classic unquoted-version trap."""
+    if conforms("x", t) and isinstance(v, int | float | bool):
+        return "quote it: unquoted, 1.10 reads as the number 1.1 and yes/true as a boolean"
+    return None
 
 
 def check_octal_mode(v: Any) -> str | None:

@@ -242,7 +242,13 @@ def _check_nesting(c: Collector, groups: list[Group]) -> None:
         if name in trail:
             cycle = " -> ".join([*trail[trail.index(name) :], name])
             c.add(
-                diag(m.CYCLE, by_name[name].span, cycle=cycle, hint="a group cannot contain itself")
+                diag(
+                    m.CYCLE,
+                    by_name[name].span,
+                    what="groups",
+                    cycle=cycle,
+                    hint="a group cannot contain itself",
+                )
             )
             return
         for member in by_name[name].hosts:

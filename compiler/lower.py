@@ -118,7 +118,17 @@ class LazyScope(Mapping[str, Any]):
         span = layer.doc.key_span(path) if layer.doc else None
         if name in self.stack:
             cycle = " -> ".join([*self.stack[self.stack.index(name) :], name])
-            raise SpecError([diag(m.CYCLE, span, cycle=cycle, hint="a variable cannot use itself")])
+            raise SpecError(
+                [
+                    diag(
+                        m.CYCLE,
+                        span,
+                        what="variables",
+                        cycle=cycle,
+                        hint="a variable cannot use itself",
+                    )
+                ]
+            )
         if name in self.failed:
             raise SpecError([])  # already reported where the variable is defined
         raw = layer.values[name]

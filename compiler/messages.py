@@ -42,7 +42,7 @@ UNDEFINED_ATTR = Message("undefined-attribute", '{owner} has no key "{name}"')
 EXPR_SYNTAX = Message("expr-syntax", "invalid expression: {detail}")
 UNKNOWN_HOST = Message("unknown-host", 'no host or group named "{name}"')
 UNKNOWN_REF = Message("unknown-reference", 'no op named "{name}"')
-CYCLE = Message("cycle", "ops depend on each other in a cycle: {cycle}")
+CYCLE = Message("cycle", "{what} depend on each other in a cycle: {cycle}")
 DUPLICATE_ID = Message("duplicate-id", 'op id "{id}" is declared twice')
 BAD_CONNECTION = Message("bad-connection", "{detail}")
 

@@ -106,6 +106,7 @@ def _cycle_error(ops: tuple[OpNode, ...], stuck: set[str]) -> Diagnostic:
     return diag(
         m.CYCLE,
         first.origin[0] if first.origin else None,
+        what="ops",
         cycle=" -> ".join(cycle),
         notes=notes,
         hint="remove one of these requires",
