@@ -37,7 +37,7 @@ from specops.compiler.cmdline import CommandLine
 from specops.compiler.diagnostics import Collector, SpecError, diag, render_all, suggest
 from specops.compiler.frontend import load_inventory
 from specops.compiler.inventory import Host, Inventory
-from specops.compiler.targets import read_targets, ssh_options
+from specops.compiler.targets import is_literal, read_targets, ssh_options
 from specops.runtime.catalog import CATALOG
 from specops.runtime.connectors import become
 from specops.runtime.executor import Runner
@@ -298,7 +298,8 @@ def _status(o: CommandOutcome) -> Text:
 
 
 def _head(o: CommandOutcome) -> Text:
-    target = f" ({o.target})" if o.target != o.host else ""
+    # A host named on the command line is already named by how it is reached.
+    target = f" ({o.target})" if o.target != o.host and not is_literal(o.host) else ""
     return Text.assemble((o.host, "bold"), (target, "dim"), "  ") + _status(o)
 
 

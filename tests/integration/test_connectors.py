@@ -36,47 +36,11 @@ from specops.runtime.connectors import (
     become,
     connect,
 )
-from tests import roots
 from tests.sshd import SshFleet
 
 pytestmark = pytest.mark.fleet
 
-STANDINS = Path(__file__).resolve().parents[1] / "standins"
 KINDS = ["ssh", "local", "chroot", "docker", "kubectl"]
-
-
-@pytest.fixture(scope="session")
-def debian_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real minimal Debian root (sudo, coreutils, tar), extracted once per session."""
-    missing = roots.prerequisites()
-    if missing:
-        pytest.fail(
-            "the chroot/docker/kubectl contract tests need: " + ", ".join(missing), pytrace=False
-        )
-    try:
-        return roots.extract(tmp_path_factory.mktemp("debian-root"))
-    except roots.RootError as e:
-        pytest.fail(str(e), pytrace=False)
-
-
-@pytest.fixture(scope="session")
-def standins(debian_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Stand-in docker/kubectl first on PATH; container "web" and pod "apps/api" are the root."""
-    dirs = tmp_path_factory.mktemp("standin-roots")
-    (dirs / "web").symlink_to(debian_root)
-    (dirs / "apps").mkdir()
-    (dirs / "apps" / "api").symlink_to(debian_root)
-    saved = {k: os.environ.get(k) for k in ("PATH", "SPECOPS_STANDIN_ROOTS")}
-    os.environ["PATH"] = f"{STANDINS}{os.pathsep}{os.environ.get('PATH', '')}"
-    os.environ["SPECOPS_STANDIN_ROOTS"] = str(dirs)
-    try:
-        yield dirs
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 @dataclass
