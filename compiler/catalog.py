@@ -55,6 +55,8 @@ class OpType:
     # Argument names that identify what the op manages (a path, a package);
     # the optimizer uses them to find conflicting declarations.
     identity: tuple[str, ...] = ()
+    # False for ops that user modules ([python] modules) registered.
+    builtin: bool = True
 
     @property
     def summary(self) -> str:
@@ -83,6 +85,10 @@ class Catalog:
 
     def kinds(self) -> list[str]:
         return sorted(self._ops)
+
+    def builtins(self) -> list[OpType]:
+        """The ops specops ships (the schema and the reference docs list these)."""
+        return [op for op in self if op.builtin]
 
     def __iter__(self) -> Iterator[OpType]:
         return iter(self._ops[k] for k in self.kinds())

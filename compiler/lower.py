@@ -471,6 +471,7 @@ def _lower_op(
             value_span=partial(_arg_span, doc.span, decl.path),
             op_span=decl.span, failed=failed,
         )  # fmt: skip
+        problems = [_lone_hole_hint(d, decl) for d in problems]
         c.extend(_redact(problems, [plain_args[k] for k, ps in secret.items() if ps]))
         if args is None:
             continue
@@ -491,6 +492,19 @@ def _lower_op(
         )  # fmt: skip
         out.append((node, refs["before"]))
     return out
+
+
+def _lone_hole_hint(d: Any, decl: OpDecl) -> Any:
+    """A lone ``${…}`` keeps its value's type: say so when that type is the problem."""
+    if d.code != "wrong-type":
+        return d
+    for name, raw in decl.args.items():
+        if d.span == decl.doc.span((*decl.path, name)) and isinstance(raw, str):
+            t = parse_template(raw, lambda s, e: None)
+            if t.single is not None:
+                hint = "a value that is exactly ${…} keeps its type: write ${ str(…) } for text"
+                return replace(d, hint=hint)
+    return d
 
 
 def _arg_span(span_of: Callable[[Path], Span], op_path: Path, name: str) -> Span:

@@ -79,11 +79,14 @@ def spec_schema(catalog: Catalog) -> dict[str, Any]:
         "tags": {**names, "description": "Tags for selecting ops (--tags, --skip-tags)."},
         "desc": {"type": "string", "description": "A human description of the op."},
     }
-    ops = [_op(op, reserved) for op in catalog]
+    ops = [_op(op, reserved) for op in catalog.builtins()]
     # Custom ops from [python] modules are valid too: known kinds are offered,
     # any family.name is accepted, and known kinds get their arguments checked.
     kind = {
-        "anyOf": [{"enum": [o.kind for o in catalog]}, {"type": "string", "pattern": r"^\w+\.\w+$"}]
+        "anyOf": [
+            {"enum": [o.kind for o in catalog.builtins()]},
+            {"type": "string", "pattern": r"^\w+\.\w+$"},
+        ]
     }
     op_schema = {
         "type": "object",

@@ -88,6 +88,7 @@ OpClass = TypeVar("OpClass", bound=type[Operation[Any]])
 
 def register(cls: OpClass) -> OpClass:
     """Add an operation class to the catalog; returns the class unchanged."""
-    CATALOG.register(OpType(cls.kind, cls.Args, cls.__doc__ or "", cls.identity))
+    builtin = cls.__module__.startswith("specops.")
+    CATALOG.register(OpType(cls.kind, cls.Args, cls.__doc__ or "", cls.identity, builtin))
     OPERATIONS[cls.kind] = cls()
     return cls

@@ -1,0 +1,3 @@
+from specops.ops import files
+
+files.directory(path="/opt/legacy")
