@@ -5,6 +5,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.sshd import SshFleet, ensure_sshd
+from tests.targets import TargetError, Targets
 
 
 @pytest.fixture(scope="session")
@@ -18,3 +19,18 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshFleet]:
         )
     with SshFleet(3, tmp_path_factory.mktemp("fleet")) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def targets() -> Iterator[Targets]:
+    """Disposable Debian hosts over SSH (tests/targets.py), made on first use, destroyed after."""
+    t = Targets()
+    try:
+        t.check_prerequisites()
+        t.reap_stale()
+    except TargetError as e:
+        pytest.fail(f"cannot make target hosts: {e}", pytrace=False)
+    try:
+        yield t
+    finally:
+        t.close()

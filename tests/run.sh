@@ -28,6 +28,16 @@ if [ ! -x /usr/sbin/sshd ]; then
   if [ -n "$cleanup_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi
 fi
 
+if ! command -v mmdebstrap >/dev/null; then
+  echo "== installing mmdebstrap (tests/targets.py builds disposable Debian hosts with it)"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "mmdebstrap is missing and installing it needs root: run as root or install mmdebstrap" >&2
+    exit 1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mmdebstrap >/dev/null
+fi
+
 if ! command -v sudo >/dev/null; then
   echo "== installing sudo (the connector contract tests check become through sudo -n)"
   if [ "$(id -u)" -ne 0 ]; then
