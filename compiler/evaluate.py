@@ -33,7 +33,7 @@ from .expr import (
     Template,
     Unary,
 )
-from .values import Function, Namespace, Sensitive, reveal, wrap
+from .values import Function, Namespace, Pending, Sensitive, reveal, wrap
 
 MAX_ITEMS = 100_000
 MAX_TEXT = 1_000_000
@@ -90,7 +90,49 @@ def _names_hint(scope: Mapping[str, Any]) -> str:
     return f"defined names: {', '.join(names)}" if names else "define it under [vars]"
 
 
+def discover(parts: list[Expr], env: Env) -> None:
+    """After a pending fact: evaluate the siblings too, to record their facts, then re-raise."""
+    first: Pending | None = None
+    for p in parts:
+        try:
+            evaluate(p, env)
+        except Pending as e:
+            first = first or e
+        except SpecError:
+            pass  # reported once the facts are known
+    if first is not None:
+        raise first
+
+
+def _children(e: Expr) -> list[Expr]:
+    if isinstance(e, BinOp):
+        return [e.left, e.right]
+    if isinstance(e, Cond):
+        return [e.test, e.then, e.orelse]
+    if isinstance(e, Call):
+        return [e.func, *e.args]
+    if isinstance(e, ListExpr):
+        return list(e.items)
+    if isinstance(e, MapExpr):
+        return [v for _, v in e.pairs]
+    if isinstance(e, Unary):
+        return [e.operand]
+    if isinstance(e, Attr):
+        return [e.obj]
+    if isinstance(e, Index):
+        return [e.obj, e.key]
+    return []
+
+
 def evaluate(e: Expr, env: Env) -> Any:
+    try:
+        return _evaluate(e, env)
+    except Pending:
+        discover(_children(e), env)
+        raise
+
+
+def _evaluate(e: Expr, env: Env) -> Any:
     if isinstance(e, Literal):
         return e.value
     if isinstance(e, Name):
@@ -312,11 +354,23 @@ def render(t: Template, env: Env) -> Any:
         return evaluate(hole.expr, env)
     out: list[str] = []
     secret = False
+    values: list[Any] = []
+    pending: Pending | None = None
+    for p in t.parts:  # every hole is evaluated, so one round records all their facts
+        if isinstance(p, str):
+            continue
+        try:
+            values.append(evaluate(p.expr, env))
+        except Pending as e:
+            pending = pending or e
+    if pending is not None:
+        raise pending
+    holes = iter(values)
     for p in t.parts:
         if isinstance(p, str):
             out.append(p)
             continue
-        value, s = reveal(evaluate(p.expr, env))
+        value, s = reveal(next(holes))
         if isinstance(value, dict | list):
             env.fail(
                 m.EXPR_TYPE,

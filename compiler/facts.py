@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from . import messages as m
 from .diagnostics import SpecError, diag
-from .values import Function, Namespace
+from .values import Function, Namespace, Pending
 
 FactKey = tuple[str, tuple[tuple[str, str], ...]]
 
@@ -40,10 +40,6 @@ class FactSource(Protocol):
     def fetch(self, requests: Mapping[str, set[FactKey]]) -> Mapping[str, Mapping[FactKey, Any]]:
         """Values of the requested facts, per host (one round trip per host)."""
         ...
-
-
-class Pending(Exception):
-    """A fact is not known yet; the op is evaluated again after the next fetch."""
 
 
 @dataclass

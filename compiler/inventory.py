@@ -52,6 +52,7 @@ class Group:
 class Inventory:
     hosts: tuple[Host, ...]
     groups: tuple[Group, ...] = ()
+    doc: Document | None = None  # where it was declared: locates host and group vars
 
     def host(self, name: str) -> Host:
         return next(h for h in self.hosts if h.name == name)
@@ -232,7 +233,7 @@ def read_inventory(doc: Document, c: Collector) -> Inventory:
     _check_nesting(c, groups)
     if not hosts and not raw_hosts:
         return DEFAULT_INVENTORY
-    return Inventory(tuple(hosts), tuple(groups))
+    return Inventory(tuple(hosts), tuple(groups), doc)
 
 
 def _check_nesting(c: Collector, groups: list[Group]) -> None:

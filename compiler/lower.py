@@ -25,13 +25,13 @@ from .catalog import Catalog, validate_args
 from .diagnostics import Collector, SpecError, diag, suggest
 from .evaluate import Env, evaluate, kind, render
 from .expr import Locator, parse_expression, parse_template, template_errors
-from .facts import FactCache, Pending
+from .facts import FactCache
 from .inventory import Host, Inventory, select
 from .ir import HostProgram, OpNode, Program
 from .scope import Layer, Origin, check_names
 from .source import Document, Path, Span, line_of
 from .spec import OpDecl, SpecFile
-from .values import Function, Sensitive, reveal, sensitive_paths, wrap
+from .values import Function, Pending, Sensitive, reveal, sensitive_paths, wrap
 
 
 def locator(doc: Document, path: Path, value: str) -> Locator:
@@ -188,25 +188,12 @@ class Lowering:
         out.append(Layer("spec vars", top.vars, top.doc, ("vars",)))
         out += ctx.params
         out += self.secrets
+        inv_doc = self.inventory.doc
         for g in self.inventory.groups_of(host.name):
-            doc = top.doc if self._declares(g.name) else None
-            out.append(Layer(f"group {g.name}", g.vars, doc, ("groups", g.name, "vars")))
-        out.append(
-            Layer(
-                f"host {host.name}",
-                host.vars,
-                top.doc if self._declares_host(host.name) else None,
-                ("hosts", host.name, "vars"),
-            )
-        )
+            out.append(Layer(f"group {g.name}", g.vars, inv_doc, ("groups", g.name, "vars")))
+        out.append(Layer(f"host {host.name}", host.vars, inv_doc, ("hosts", host.name, "vars")))
         out.append(Layer("--var", self.cli_vars))
         return out
-
-    def _declares(self, group: str) -> bool:
-        return group in self.top.doc.data.get("groups", {})
-
-    def _declares_host(self, host: str) -> bool:
-        return host in self.top.doc.data.get("hosts", {})
 
     def scope(self, ev: Evaluator, host: Host, ctx: Context) -> Scope:
         base = {"facts": self.facts.namespace(host.name), "host": {"name": host.name}}
@@ -452,17 +439,28 @@ def _lower_op(
     seen: set[str] = set()
     for item_key, extra in items:
         values = {**scope.values, **extra}
+        # A pending fact does not stop the evaluation of the rest of the op: every
+        # fact it needs is recorded in this round, then the op waits for the next.
+        pending: Pending | None = None
         if decl.when is not None:
             path = (*decl.path, "when")
-            ok, test = ev.guarded(partial(ev.expression, doc, path, decl.when, values))
+            try:
+                ok, test = ev.guarded(partial(ev.expression, doc, path, decl.when, values))
+            except Pending as e:
+                pending, ok, test = e, True, True
             if not ok or not _when_bool(test, doc, path, c):
                 continue
         raw: dict[str, Any] = {}
         failed: set[str] = set()
         for k, v in decl.args.items():
-            ok, raw[k] = ev.guarded(partial(ev.value, doc, (*decl.path, k), v, values))
+            try:
+                ok, raw[k] = ev.guarded(partial(ev.value, doc, (*decl.path, k), v, values))
+            except Pending as e:
+                pending, ok = pending or e, False
             if not ok:
                 failed.add(k)
+        if pending is not None:
+            raise pending
         secret = {k: sensitive_paths(v, k) for k, v in raw.items()}
         plain_args = {k: reveal(v)[0] for k, v in raw.items()}
         args, problems = validate_args(

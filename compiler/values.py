@@ -60,6 +60,14 @@ def wrap(value: Any, sensitive: bool) -> Any:
     return Sensitive(value) if sensitive else value
 
 
+class Pending(Exception):
+    """A fact is not known yet; the op is evaluated again after the next fetch.
+
+    Evaluation carries on through sibling sub-expressions before re-raising, so
+    one round discovers every fact an op needs, not just the first one.
+    """
+
+
 @dataclass(frozen=True)
 class Function:
     """A function expressions may call.

@@ -209,10 +209,12 @@ def _cmd_vars(out: Console, args: argparse.Namespace) -> int:
         ]
         print(json.dumps(doc, indent=2, ensure_ascii=False, default=str))
         return EXIT_OK
-    table = Table("name", "value", "from", box=None, header_style="bold")
+    table = Table(box=None, header_style="bold")
+    for column in ("name", "value", "from", "at"):
+        table.add_column(column, no_wrap=column != "value", overflow="fold")
     for name, value, origin in rows:
-        where = f"{origin.label} ({origin.span})" if origin.span else origin.label
-        table.add_row(name, json.dumps(value, ensure_ascii=False, default=str), where)
+        shown = json.dumps(value, ensure_ascii=False, default=str)
+        table.add_row(name, shown, origin.label, str(origin.span) if origin.span else "")
     out.print(table)
     return EXIT_OK
 

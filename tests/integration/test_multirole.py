@@ -1,0 +1,148 @@
+"""The multi-role example (roles, loops, handlers, a Python module) on the loopback fleet."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from specops.compiler.frontend import Options, compile_file
+from specops.compiler.ir import to_json
+from specops.runtime.catalog import CATALOG
+from tests.fixtures import UPDATE
+from tests.sshd import SshFleet
+
+pytestmark = pytest.mark.fleet
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "multirole"
+GOLDEN = Path(__file__).parents[1] / "golden" / "multirole.ir.json"
+
+
+def specops(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    return subprocess.run([sys.executable, "-m", "specops", *args], capture_output=True, text=True,
+                          env=env, timeout=120)  # fmt: skip
+
+
+def test_toml_and_yaml_compile_to_the_golden_ir() -> None:
+    opts = Options(inventory=str(EXAMPLE / "inventory.toml"))
+    toml = to_json(compile_file(str(EXAMPLE / "site.toml"), CATALOG, opts))
+    yaml = to_json(compile_file(str(EXAMPLE / "site.yaml"), CATALOG, opts))
+    if UPDATE:
+        GOLDEN.write_text(toml)
+    assert toml == yaml == GOLDEN.read_text()
+
+
+@pytest.fixture
+def inventory(fleet: SshFleet, tmp_path: Path) -> tuple[Path, dict[str, Path]]:
+    names = ["web1", "web2", "db1"]
+    roots = {}
+    lines = []
+    for name, h in zip(names, fleet.hosts, strict=True):
+        roots[name] = h.scratch / f"{tmp_path.name}-{name}"
+        lines.append(
+            f'[hosts.{name}]\nssh = "{h.target}"\nkey = "{h.key_file}"\n'
+            f'known_hosts = "{h.known_hosts}"\nvars = {{ root = "{roots[name]}" }}\n'
+        )
+    lines.append('[groups.web]\nhosts = ["web1", "web2"]\nvars = { listen = 8080 }\n')
+    lines.append('[groups.db]\nhosts = ["db1"]\n')
+    lines.append('[groups.prod]\nhosts = ["web", "db"]\nvars = { stage = "prod" }\n')
+    inv = tmp_path / "inventory.toml"
+    inv.write_text("\n".join(lines))
+    return inv, roots
+
+
+def changed(doc: dict[str, Any], key: str) -> dict[str, list[str]]:
+    if key == "plan":
+        return {h["name"]: [o["id"] for o in h["ops"] if o["changes"]] for h in doc["hosts"]}
+    return {
+        h["name"]: [o["id"] for o in h["ops"] if o["status"] == "changed"] for h in doc["hosts"]
+    }
+
+
+@pytest.mark.parametrize("form", ["site.toml", "site.yaml"])
+def test_apply_converges_and_handlers_run_only_on_change(
+    form: str, inventory: tuple[Path, dict[str, Path]]
+) -> None:
+    inv, roots = inventory
+    site = str(EXAMPLE / form)
+    plan = specops("plan", site, "-i", str(inv), "--json")
+    assert plan.returncode == 0, plan.stderr
+    predicted = changed(json.loads(plan.stdout), "plan")
+    assert predicted["web1"] == ["web/docroot[shop]", "web/docroot[blog]", "web/index[shop]",
+                                 "web/index[blog]", "web/config", "web/reload", "release"]  # fmt: skip
+    assert predicted["db1"] == ["db/data", "db/config", "db/init", "release"]
+
+    apply = specops("apply", site, "-i", str(inv), "--yes", "--json")
+    assert apply.returncode == 0, apply.stdout + apply.stderr
+    assert changed(json.loads(apply.stdout), "apply") == predicted
+
+    web = roots["web1"]
+    assert (web / "web.conf").read_text() == (
+        f"listen 8080\nsite blog 8081 {web}/www/blog\nsite shop 8080 {web}/www/shop\n"
+    )
+    assert (web / "www" / "shop" / "index.html").read_text() == "<h1>shop on web1</h1>\n"
+    assert (web / "reloads.log").read_text() == "reloaded\n"
+    assert json.loads((roots["db1"] / "release.json").read_text()) == {
+        "app": "shop", "stage": "prod", "version": "1.10"}  # fmt: skip
+    assert (roots["db1"] / "db" / "db.conf").read_text().startswith("port = 5432\n")
+    assert not (roots["db1"] / "reloads.log").exists()
+
+    again = specops("apply", site, "-i", str(inv), "--yes")
+    assert again.returncode == 0 and "No changes." in again.stdout, again.stdout
+    assert (web / "reloads.log").read_text() == "reloaded\n", "an unchanged config must not reload"
+
+    (web / "web.conf").write_text("drifted\n")
+    fix = specops("apply", site, "-i", str(inv), "--yes", "--json")
+    assert changed(json.loads(fix.stdout), "apply")["web1"] == ["web/config", "web/reload"]
+    assert (web / "reloads.log").read_text() == "reloaded\nreloaded\n"
+    assert changed(json.loads(fix.stdout), "apply")["web2"] == []
+
+
+def test_tags_and_limit_patterns(inventory: tuple[Path, dict[str, Path]]) -> None:
+    inv, _ = inventory
+    r = specops("plan", str(EXAMPLE / "site.toml"), "-i", str(inv), "--json", "--tags", "db",
+                "--limit", "prod", "--limit", "!web2")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert [h["name"] for h in doc["hosts"]] == ["web1", "db1"]
+    assert changed(doc, "plan") == {"web1": [], "db1": ["db/data", "db/config", "db/init"]}
+
+
+def test_vars_shows_where_each_value_came_from(inventory: tuple[Path, dict[str, Path]]) -> None:
+    inv, roots = inventory
+    r = specops("vars", str(EXAMPLE / "site.toml"), "-i", str(inv), "db1", "--json",
+                "--var", "version=\"2.0\"")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    rows = {row["name"]: (row["value"], row["from"]) for row in json.loads(r.stdout)}
+    assert rows == {
+        "app": ("shop", "spec vars"),
+        "version": ("2.0", "--var"),
+        "stage": ("prod", "group prod"),
+        "root": (str(roots["db1"]), "host db1"),
+    }
+
+
+def test_facts_in_expressions_are_read_from_the_hosts(fleet: SshFleet, tmp_path: Path) -> None:
+    h = fleet.hosts[0]
+    root = h.scratch / tmp_path.name
+    spec = tmp_path / "facts.toml"
+    spec.write_text(
+        f'[hosts.h]\nssh = "{h.target}"\nkey = "{h.key_file}"\nknown_hosts = "{h.known_hosts}"\n'
+        f'[ops.by_os]\nop = "files.file"\npath = "{root}/${{facts.os.id}}-${{facts.arch}}"\n'
+        f"when = \"facts.os.id == 'debian' and not facts.file('{root}/skip').exists\"\n"
+    )
+    root.mkdir()
+    r = specops("apply", str(spec), "--yes", "--json")
+    assert r.returncode == 0, r.stdout + r.stderr
+    (host,) = json.loads(r.stdout)["hosts"]
+    assert host["round_trips"] == 3, "facts for compiling, facts for planning, one apply script"
+    arch = os.uname().machine
+    assert (root / f"debian-{arch}").exists()
+    (root / "skip").write_text("")
+    assert json.loads(specops("plan", str(spec), "--json").stdout)["hosts"][0]["ops"] == []
