@@ -36,7 +36,7 @@ class Connection:
         if self.kind == "local":
             return "@local"
         if self.kind != "ssh":
-            return f"@{self.kind}/{self.address}"
+            return f"@{self.kind}/{(self.address or '').lstrip('/')}"
         user = f"{self.user}@" if self.user else ""
         port = f":{self.port}" if self.port else ""
         return f"{user}{self.address}{port}"
