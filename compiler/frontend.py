@@ -80,7 +80,8 @@ def prepare(path: str, catalog: Catalog, opts: Options) -> Lowering:
         program = run_deploy(unit.file, sub, catalog, None, dict(opts.variables))
         return {h.name: list(h.ops) for h in program.hosts}
 
-    functions = {**builtins(Path(path).resolve().parent), **FUNCTIONS}
+    seen: set[str] = set()
+    functions = {**builtins(Path(path).resolve().parent, on_secret=seen.add), **FUNCTIONS}
     return Lowering(
         units,
         top,
@@ -91,6 +92,7 @@ def prepare(path: str, catalog: Catalog, opts: Options) -> Lowering:
         dict(opts.variables),
         secrets,
         run_python,
+        seen,
     )
 
 
@@ -120,7 +122,9 @@ def explain_vars(
             [diag(m.UNKNOWN_HOST, None, name=host, hint=suggest(host, low.inventory.names()))]
         )
     c = Collector()
-    scope = low.scope(Evaluator(low.functions, c), low.inventory.host(names[0]), Context())
+    scope = low.scope(
+        Evaluator(low.functions, c, low.leaves), low.inventory.host(names[0]), Context()
+    )
     c.check()
     out = []
     for name, origin in scope.origins.items():

@@ -150,13 +150,23 @@ def _endswith(s: Any, p: Any) -> bool:
     return bool(s.endswith(p))
 
 
-def builtins(base_dir: Path, environ: Mapping[str, str] | None = None) -> dict[str, Function]:
-    """The built-in functions, with ``file`` relative to ``base_dir``."""
+def builtins(
+    base_dir: Path,
+    environ: Mapping[str, str] | None = None,
+    on_secret: Callable[[str], None] | None = None,
+) -> dict[str, Function]:
+    """The built-in functions, with ``file`` relative to ``base_dir``.
+
+    ``on_secret`` hears every secret value ``env`` hands out, so that output
+    quoting it can be scrubbed later.
+    """
     env_vars = os.environ if environ is None else environ
 
     def env(name: Any, fallback: Any = None) -> Any:
         _need(isinstance(name, str), "takes a variable name")
         if name in env_vars:
+            if on_secret:
+                on_secret(env_vars[name])
             return Sensitive(env_vars[name])
         _need(fallback is not None, f"environment variable {name} is not set")
         return fallback

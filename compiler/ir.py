@@ -67,6 +67,9 @@ class OpNode:
     become: bool = False
     tags: tuple[str, ...] = ()
     sensitive: tuple[str, ...] = ()
+    # The secret values inside the sensitive args, so that output quoting them
+    # (a command echoing a token) can be scrubbed. Never serialized.
+    secrets: tuple[str, ...] = field(default=(), compare=False, repr=False)
     desc: str | None = None
     origin: tuple[Span, ...] = ()
 

@@ -31,7 +31,7 @@ from .ir import HostProgram, OpNode, Program
 from .scope import Layer, Origin, check_names
 from .source import Document, Path, Span, line_of
 from .spec import OpDecl, SpecFile
-from .values import Function, Pending, Sensitive, reveal, sensitive_paths, wrap
+from .values import Function, Pending, Sensitive, reveal, sensitive_paths, texts, wrap
 
 
 def locator(doc: Document, path: Path, value: str) -> Locator:
@@ -56,6 +56,7 @@ class Evaluator:
 
     functions: Mapping[str, Function]
     c: Collector
+    secrets: set[str] = field(default_factory=set)  # every secret value met so far
 
     def value(self, doc: Document, path: Path, v: Any, scope: Mapping[str, Any]) -> Any:
         """Render every template inside ``v`` (strings, lists, maps)."""
@@ -141,6 +142,8 @@ class LazyScope(Mapping[str, Any]):
             raise SpecError([]) from None
         finally:
             self.stack.pop()
+        if layer.sensitive:
+            self.ev.secrets.update(t for t in texts(value) if t)
         self.done[name] = Sensitive(value) if layer.sensitive else value
         return self.done[name]
 
@@ -179,6 +182,7 @@ class Lowering:
     cli_vars: Mapping[str, Any] = field(default_factory=dict)
     secrets: tuple[Layer, ...] = ()
     run_python: Callable[[PyUnit, list[Host]], dict[str, list[OpNode]]] | None = None
+    leaves: set[str] = field(default_factory=set)  # shared with env(): every secret handed out
 
     def layers(self, host: Host, ctx: Context) -> list[Layer]:
         top = self.top
@@ -264,7 +268,7 @@ def _round(
                 diag(m.UNKNOWN_HOST, None, name=name, hint=suggest(name.lstrip("!"), inv.names()))
             )
     ids = _all_ids(low.units)
-    ev = Evaluator(low.functions, c)
+    ev = Evaluator(low.functions, c, low.leaves)
     hosts = [h for h in inv.hosts if h.name in selected]
     py_ops: dict[tuple[int, str], list[OpNode]] = {}
     for n, unit in enumerate(low.units):
@@ -486,10 +490,18 @@ def _lower_op(
             id=op_id, kind=decl.kind, args=args, requires=refs["requires"], notify=refs["notify"],
             handler=decl.handler, tags=tuple(dict.fromkeys(decl.tags + ctx.tags)),
             sensitive=tuple(p for ps in secret.values() for p in ps), desc=decl.desc,
-            origin=(decl.span,),
+            origin=(decl.span,), secrets=_secrets_in(ev.secrets, raw, secret),
         )  # fmt: skip
         out.append((node, refs["before"]))
     return out
+
+
+def _secrets_in(
+    known: set[str], raw: Mapping[str, Any], paths: Mapping[str, list[str]]
+) -> tuple[str, ...]:
+    """The known secret values that occur in the sensitive arguments."""
+    shown = [t for k, ps in paths.items() if ps for t in texts(raw[k])]
+    return tuple(sorted({s for s in known if any(s in t for t in shown)}, key=len, reverse=True))
 
 
 def _lone_hole_hint(d: Any, decl: OpDecl) -> Any:

@@ -30,7 +30,7 @@ from .diagnostics import Collector, SpecError, diag, suggest
 from .inventory import Host, Inventory, select
 from .ir import HostProgram, OpNode, Program
 from .source import Span
-from .values import reveal, sensitive_paths
+from .values import Sensitive, reveal, sensitive_paths, texts
 
 OPTIONS = ("_id", "_requires", "_tags", "_desc")
 
@@ -73,6 +73,9 @@ class Recorder:
                 )
                 kwargs.pop(k)
         secret = tuple(p for k, v in kwargs.items() for p in sensitive_paths(v, k))
+        leaves = sorted(
+            {t for v in kwargs.values() for t in _secret_texts(v)}, key=len, reverse=True
+        )
         kwargs = {k: reveal(v)[0] for k, v in kwargs.items()}
         args, problems = validate_args(optype, kwargs, lambda _: span, lambda _: span, span)
         self.collector.extend(problems)
@@ -93,6 +96,7 @@ class Recorder:
                 tags=tuple(_as_list(options.get("_tags"))),
                 desc=options.get("_desc"),
                 sensitive=secret,
+                secrets=tuple(leaves),
                 origin=(span,),
             )
         )
@@ -106,6 +110,16 @@ class Recorder:
         while f"{base}[{n}]" in taken:
             n += 1
         return f"{base}[{n}]"
+
+
+def _secret_texts(v: Any) -> list[str]:
+    if isinstance(v, Sensitive):
+        return [t for t in texts(v) if t]
+    if isinstance(v, list):
+        return [t for x in v for t in _secret_texts(x)]
+    if isinstance(v, dict):
+        return [t for x in v.values() for t in _secret_texts(x)]
+    return []
 
 
 def _as_list(v: Any) -> list[str]:

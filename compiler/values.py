@@ -56,6 +56,16 @@ def sensitive_paths(v: Any, prefix: str = "") -> list[str]:
     return out
 
 
+def texts(v: Any) -> list[str]:
+    """The text of every leaf of ``v`` (what must never be printed when ``v`` is secret)."""
+    v, _ = reveal(v)
+    if isinstance(v, dict):
+        return [t for x in v.values() for t in texts(x)]
+    if isinstance(v, list):
+        return [t for x in v for t in texts(x)]
+    return [] if v is None or isinstance(v, bool) else [str(v)]
+
+
 def wrap(value: Any, sensitive: bool) -> Any:
     return Sensitive(value) if sensitive else value
 

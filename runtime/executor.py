@@ -117,7 +117,12 @@ def plan_ops(hp: HostProgram, facts: Facts) -> tuple[OpPlan, ...]:
 
 
 def _scrub(node: OpNode, text: str) -> str:
-    return scrub(text, secret_values(node.args, node.sensitive)) if node.sensitive else text
+    if not node.sensitive:
+        return text
+    secrets = sorted(
+        {*secret_values(node.args, node.sensitive), *node.secrets}, key=len, reverse=True
+    )
+    return scrub(text, secrets)
 
 
 def _redact(node: OpNode, changes: tuple[Change, ...]) -> tuple[Change, ...]:

@@ -74,8 +74,9 @@ def test_apply_converges_and_handlers_run_only_on_change(
     plan = specops("plan", site, "-i", str(inv), "--json")
     assert plan.returncode == 0, plan.stderr
     predicted = changed(json.loads(plan.stdout), "plan")
-    assert predicted["web1"] == ["web/docroot[shop]", "web/docroot[blog]", "web/index[shop]",
-                                 "web/index[blog]", "web/config", "web/reload", "release"]  # fmt: skip
+    web_ops = ["web/docroot[shop]", "web/docroot[blog]", "web/index[shop]", "web/index[blog]",
+               "web/config", "web/reload", "release"]  # fmt: skip
+    assert predicted["web1"] == web_ops
     assert predicted["db1"] == ["db/data", "db/config", "db/init", "release"]
 
     apply = specops("apply", site, "-i", str(inv), "--yes", "--json")
