@@ -75,8 +75,9 @@ class Catalog:
     def __init__(self) -> None:
         self._ops: dict[str, OpType] = {}
 
-    def register(self, op: OpType) -> None:
-        if op.kind in self._ops and self._ops[op.kind] != op:
+    def register(self, op: OpType, replace: bool = False) -> None:
+        """Add ``op``; registering a different op under a taken kind is an error unless ``replace``."""
+        if op.kind in self._ops and self._ops[op.kind] != op and not replace:
             raise ValueError(f"operation {op.kind!r} registered twice")
         self._ops[op.kind] = op
 

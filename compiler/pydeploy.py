@@ -32,7 +32,7 @@ from .ir import HostProgram, OpNode, Program
 from .source import Span
 from .values import Sensitive, reveal, sensitive_paths, texts
 
-OPTIONS = ("_id", "_requires", "_tags", "_desc")
+OPTIONS = ("_id", "_requires", "_notify", "_handler", "_tags", "_desc")
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class HostInfo:
 
     name: str
     vars: Mapping[str, Any]
+    groups: tuple[str, ...] = ()  # every group holding the host, nested ones included
 
 
 @dataclass
@@ -93,6 +94,8 @@ class Recorder:
                 kind=kind,
                 args=args,
                 requires=tuple(_as_list(options.get("_requires"))),
+                notify=tuple(_as_list(options.get("_notify"))),
+                handler=bool(options.get("_handler", False)),
                 tags=tuple(_as_list(options.get("_tags"))),
                 desc=options.get("_desc"),
                 sensitive=secret,
@@ -223,7 +226,8 @@ def run_deploy(
                 hvars.update(g.vars)
             hvars.update(host.vars)
             hvars.update(variables or {})
-            rec = Recorder(file, catalog, HostInfo(host.name, hvars), c)
+            groups = tuple(g.name for g in inventory.groups_of(host.name))
+            rec = Recorder(file, catalog, HostInfo(host.name, hvars, groups), c)
             with recording(rec):
                 try:
                     runpy.run_path(file, run_name="__specops_deploy__")
@@ -234,5 +238,27 @@ def run_deploy(
             out.append(HostProgram(host.name, host.connection, tuple(rec.ops)))
     finally:
         sys.path.remove(str(Path(file).resolve().parent))
+    for hp in out:
+        _check_refs(hp, c)
     c.check()
     return Program(tuple(out))
+
+
+def _check_refs(hp: HostProgram, c: Collector) -> None:
+    ids = {op.id for op in hp.ops}
+    handlers = {op.id for op in hp.ops if op.handler}
+    for op in hp.ops:
+        span = op.origin[0] if op.origin else None
+        for ref in op.requires:
+            if ref not in ids:
+                c.add(diag(m.UNKNOWN_REF, span, name=ref, hint=suggest(ref, ids)))
+        for ref in op.notify:
+            if ref not in handlers:
+                c.add(
+                    diag(
+                        m.UNKNOWN_REF,
+                        span,
+                        name=ref,
+                        hint=suggest(ref, handlers) or "declare it with _handler=True",
+                    )
+                )

@@ -12,6 +12,7 @@ in the same run plan against the state the earlier ones leave behind.
 from __future__ import annotations
 
 import enum
+import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
@@ -89,6 +90,21 @@ OpClass = TypeVar("OpClass", bound=type[Operation[Any]])
 def register(cls: OpClass) -> OpClass:
     """Add an operation class to the catalog; returns the class unchanged."""
     builtin = cls.__module__.startswith("specops.")
-    CATALOG.register(OpType(cls.kind, cls.Args, cls.__doc__ or "", cls.identity, builtin))
+    old = OPERATIONS.get(cls.kind)
+    # The same class imported twice (by [python] modules and by a deploy that
+    # imports the module itself) is one op, not a clash.
+    again = (
+        old is not None
+        and _source(type(old)) == _source(cls)
+        and (type(old).__qualname__ == cls.__qualname__)
+    )
+    CATALOG.register(OpType(cls.kind, cls.Args, cls.__doc__ or "", cls.identity, builtin), again)
     OPERATIONS[cls.kind] = cls()
     return cls
+
+
+def _source(cls: type) -> str | None:
+    try:
+        return inspect.getfile(cls)
+    except (TypeError, OSError):
+        return None

@@ -39,4 +39,12 @@ class Family:
 files = Family("files")
 server = Family("server")
 
+
+def __getattr__(name: str) -> Family:
+    """Any other family, including ones user modules add: ``from specops.ops import app``."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+    return Family(name)
+
+
 __all__ = ["Family", "files", "server"]

@@ -29,13 +29,14 @@ def specops(*args: str) -> subprocess.CompletedProcess[str]:
                           env=env, timeout=120)  # fmt: skip
 
 
-def test_toml_and_yaml_compile_to_the_golden_ir() -> None:
+def test_toml_yaml_and_python_compile_to_the_golden_ir() -> None:
     opts = Options(inventory=str(EXAMPLE / "inventory.toml"))
     toml = to_json(compile_file(str(EXAMPLE / "site.toml"), CATALOG, opts))
     yaml = to_json(compile_file(str(EXAMPLE / "site.yaml"), CATALOG, opts))
+    python = to_json(compile_file(str(EXAMPLE / "deploy.py"), CATALOG, opts))
     if UPDATE:
         GOLDEN.write_text(toml)
-    assert toml == yaml == GOLDEN.read_text()
+    assert toml == yaml == python == GOLDEN.read_text()
 
 
 @pytest.fixture
@@ -65,7 +66,7 @@ def changed(doc: dict[str, Any], key: str) -> dict[str, list[str]]:
     }
 
 
-@pytest.mark.parametrize("form", ["site.toml", "site.yaml"])
+@pytest.mark.parametrize("form", ["site.toml", "site.yaml", "deploy.py"])
 def test_apply_converges_and_handlers_run_only_on_change(
     form: str, inventory: tuple[Path, dict[str, Path]]
 ) -> None:
