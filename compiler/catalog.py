@@ -76,7 +76,7 @@ class Catalog:
         self._ops: dict[str, OpType] = {}
 
     def register(self, op: OpType, replace: bool = False) -> None:
-        """Add ``op``; registering a different op under a taken kind is an error unless ``replace``."""
+        """Add ``op``; a different op under a taken kind is an error unless ``replace``."""
         if op.kind in self._ops and self._ops[op.kind] != op and not replace:
             raise ValueError(f"operation {op.kind!r} registered twice")
         self._ops[op.kind] = op

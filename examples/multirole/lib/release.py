@@ -15,7 +15,10 @@ from specops.runtime.files_facts import FileContent
 from specops.runtime.writes import sha256, write_file
 
 
-@specops.function(examples=[("site_lines({'shop': 8080}, '/www')", "'site shop 8080 /www/shop\\n'")])
+EXAMPLE = ("site_lines({'shop': 8080}, '/www')", "'site shop 8080 /www/shop\\n'")
+
+
+@specops.function(examples=[EXAMPLE])
 def site_lines(sites: dict[str, Any], docroot: str) -> str:
     """One `site NAME PORT ROOT` line per site, sorted by name."""
     return "".join(f"site {name} {port} {docroot}/{name}\n" for name, port in sorted(sites.items()))
@@ -47,5 +50,6 @@ class Release(specops.Operation[ReleaseArgs]):
         if current is not None and current.sha256 == sha256(data):
             return []
         action = specops.Action.CREATE if current is None else specops.Action.UPDATE
-        write = write_file(a.path, data, mode="0644", user=None, group=None, existing=current is not None)
+        exists = current is not None
+        write = write_file(a.path, data, mode="0644", user=None, group=None, existing=exists)
         return [specops.Change(action, f"release {a.app} {a.version} ({a.stage})", (write,))]
