@@ -14,7 +14,6 @@ import specops
 from specops.runtime.files_facts import FileContent
 from specops.runtime.writes import sha256, write_file
 
-
 EXAMPLE = ("site_lines({'shop': 8080}, '/www')", "'site shop 8080 /www/shop\\n'")
 
 
