@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from . import files, server  # noqa: F401  (registration happens on import)
+from . import (  # noqa: F401  (registration happens on import)
+    apt,
+    files,
+    server,
+    server_config,
+    server_system,
+    server_users,
+)
 from .operation import CATALOG, OPERATIONS
 
 __all__ = ["CATALOG", "OPERATIONS"]

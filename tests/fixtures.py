@@ -88,6 +88,8 @@ def to_json(v: Any) -> Any:
             return {"base64": base64.b64encode(v).decode()}
     if isinstance(v, list | tuple):
         return [to_json(x) for x in v]
+    if isinstance(v, dict):
+        return {k: to_json(x) for k, x in v.items()}
     return v
 
 
