@@ -5,6 +5,8 @@ from __future__ import annotations
 from . import (  # noqa: F401  (registration happens on import)
     apt,
     files,
+    files_edit,
+    files_transfer,
     server,
     server_config,
     server_system,

@@ -102,3 +102,68 @@ class FileContent(Fact[Content | None]):
         if body.startswith("data:"):
             return Content(digest, base64.b64decode(body[5:]))
         return Content(digest, None)
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    type: FileType
+    mode: str
+    user: str
+    group: str
+    size: int
+    sha256: str | None = None  # regular files only
+    target: str | None = None  # links only
+
+
+class Tree(Fact[dict[str, TreeEntry] | None]):
+    """Everything under a directory, by relative path, with SHA-256 of files; None if absent.
+
+    Entries are NUL-separated and base64-encoded on the host, so any byte in a
+    name survives; links are listed, never followed.
+    """
+
+    @classmethod
+    def command(cls, **params: str) -> Command:
+        p = params["path"]
+        return sh(
+            raw("if [ -d"),
+            p,
+            raw("] && [ ! -L"),
+            p,
+            raw("] && cd --"),
+            p,
+            raw("; then find . -mindepth 1"),
+            raw("-printf '%y\\t%m\\t%u\\t%g\\t%s\\t%P\\t%l\\0' | base64 -w0;"),
+            raw("echo; find . -type f -print0 | xargs -0 -r sha256sum -z | base64 -w0; echo;"),
+            raw("else echo absent; fi"),
+        )
+
+    @classmethod
+    def parse(cls, output: str) -> dict[str, TreeEntry] | None:
+        lines = output.split("\n")
+        if lines[0].strip() == "absent":
+            return None
+        sums: dict[str, str] = {}
+        for rec in base64.b64decode(lines[1] if len(lines) > 1 else "").split(b"\0"):
+            if rec:
+                digest, name = rec.split(b"  ", 1)
+                sums[name.decode("utf-8", "surrogateescape").removeprefix("./")] = digest.decode()
+        out: dict[str, TreeEntry] = {}
+        kinds: dict[str, FileType] = {"f": "file", "d": "directory", "l": "link"}
+        for rec in base64.b64decode(lines[0]).split(b"\0"):
+            if not rec:
+                continue
+            y, mode, user, group, size, rel, target = rec.decode("utf-8", "surrogateescape").split(
+                "\t", 6
+            )
+            kind = kinds.get(y, "other")
+            out[rel] = TreeEntry(
+                kind,
+                mode.zfill(4),
+                user,
+                group,
+                int(size),
+                sums.get(rel) if kind == "file" else None,
+                target if kind == "link" else None,
+            )
+        return out

@@ -261,6 +261,20 @@ def specops(
     )
 
 
+def json_doc(stdout: str) -> dict[str, Any]:
+    """The result document of ``--json`` output (one document, or the last line of a stream)."""
+    try:
+        doc: dict[str, Any] = json.loads(stdout)
+        return doc
+    except json.JSONDecodeError:
+        pass
+    for line in reversed(stdout.strip().splitlines()):
+        obj = json.loads(line)
+        if isinstance(obj, dict) and "event" not in obj and "hosts" in obj:
+            return obj
+    raise ValueError(f"no result document in --json output: {stdout[-500:]!r}")
+
+
 def planned(doc: dict[str, Any]) -> dict[str, dict[str, list[str]]]:
     """Per host, per op id, the summaries of the changes a plan --json predicts."""
     return {
@@ -294,13 +308,13 @@ def converge(spec: Path, expect_changes: bool = True) -> Converged:
     """Plan, apply, check apply did what the plan said, then check a new plan is empty."""
     plan = specops("plan", str(spec), "--json")
     assert plan.returncode == 0, f"plan failed:\n{plan.stdout}\n{plan.stderr}"
-    plan_doc = json.loads(plan.stdout)
+    plan_doc = json_doc(plan.stdout)
     errors = [
         (h["name"], o["id"], o["error"]) for h in plan_doc["hosts"] for o in h["ops"] if o["error"]
     ]
     assert not errors, f"plan errors: {errors}"
     apply = specops("apply", str(spec), "--yes", "--json")
-    apply_doc = json.loads(apply.stdout) if apply.stdout.strip().startswith("{") else {}
+    apply_doc = json_doc(apply.stdout) if apply.stdout.strip().startswith("{") else {}
     failed = [
         (o["id"], o["error"], o["output"][-2000:])
         for h in apply_doc.get("hosts", [])
@@ -313,6 +327,6 @@ def converge(spec: Path, expect_changes: bool = True) -> Converged:
         assert planned(plan_doc), "the first plan found nothing to do: the test proves nothing"
     again = specops("plan", str(spec), "--json")
     assert again.returncode == 0, again.stdout + again.stderr
-    left = planned(json.loads(again.stdout))
+    left = planned(json_doc(again.stdout))
     assert not any(left.values()), f"not idempotent, a second plan still has changes: {left}"
     return Converged(plan_doc, apply_doc)

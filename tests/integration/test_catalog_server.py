@@ -6,12 +6,11 @@ a second plan is empty; the test then reads the host's real state over SSH.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from tests.targets import Target, Targets, converge, planned, specops
+from tests.targets import Target, Targets, converge, json_doc, planned, specops
 
 pytestmark = pytest.mark.fleet
 
@@ -172,6 +171,6 @@ def test_server_and_apt_ops_converge(host: Target, tmp_path: Path) -> None:
     host.sh("touch /run/reboot-required")
     try:
         plan = specops("plan", str(spec), "--json")
-        assert planned(json.loads(plan.stdout)) == {"t": {"reboot": ["reboot"]}}
+        assert planned(json_doc(plan.stdout)) == {"t": {"reboot": ["reboot"]}}
     finally:
         host.sh("rm -f /run/reboot-required")
