@@ -72,6 +72,9 @@ class OpNode:
     secrets: tuple[str, ...] = field(default=(), compare=False, repr=False)
     desc: str | None = None
     origin: tuple[Span, ...] = ()
+    # The ids of the ops the optimizer merged into this node (empty when it was
+    # not merged): the runtime reports an outcome for each of them.
+    parts: tuple[str, ...] = ()
 
     def to_json(self, origins: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -87,6 +90,8 @@ class OpNode:
         }
         if self.desc is not None:
             out["desc"] = self.desc
+        if self.parts:
+            out["parts"] = list(self.parts)
         if origins:
             out["origin"] = [str(s) for s in self.origin]
         return out
@@ -112,22 +117,59 @@ class Program:
         raise KeyError(name)
 
 
+def to_doc(program: Program, origins: bool = False, redact: bool = True) -> dict[str, Any]:
+    hosts = []
+    for h in program.hosts:
+        ops = []
+        for op in h.ops:
+            d = op.to_json(origins)
+            if not redact:
+                d["args"] = dict(op.args)
+            ops.append(d)
+        hosts.append({"name": h.name, "connection": h.connection.to_json(), "ops": ops})
+    return {"version": IR_VERSION, "hosts": hosts}
+
+
 def to_json(program: Program, origins: bool = False) -> str:
-    """The canonical JSON text of a program.
+    """The canonical JSON text of a program, sensitive values redacted.
 
     Origins (source locations) are left out by default: they differ between the
     TOML, YAML and Python forms of one deploy, whose canonical IR must be
     byte-identical.
     """
-    doc = {
-        "version": IR_VERSION,
-        "hosts": [
-            {
-                "name": h.name,
-                "connection": h.connection.to_json(),
-                "ops": [op.to_json(origins) for op in h.ops],
-            }
-            for h in program.hosts
-        ],
-    }
-    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json.dumps(to_doc(program, origins), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _span(text: str) -> Span:
+    file, line, col = text.rsplit(":", 2)
+    return Span.point(file, int(line), int(col))
+
+
+def from_doc(doc: Mapping[str, Any]) -> Program:
+    """The program a ``to_doc(…, origins=True, redact=False)`` document describes."""
+    if doc.get("version") != IR_VERSION:
+        raise ValueError(f"IR version {doc.get('version')!r}, expected {IR_VERSION}")
+    hosts = []
+    for h in doc["hosts"]:
+        c = h["connection"]
+        conn = Connection(
+            c["kind"], c.get("user"), c.get("address"), c.get("port"), dict(c.get("options", {}))
+        )
+        ops = tuple(
+            OpNode(
+                id=o["id"],
+                kind=o["kind"],
+                args=o["args"],
+                requires=tuple(o["requires"]),
+                notify=tuple(o["notify"]),
+                handler=o["handler"],
+                become=o["become"],
+                tags=tuple(o["tags"]),
+                sensitive=tuple(o["sensitive"]),
+                desc=o.get("desc"),
+                origin=tuple(_span(s) for s in o.get("origin", [])),
+            )
+            for o in h["ops"]
+        )
+        hosts.append(HostProgram(h["name"], conn, ops))
+    return Program(tuple(hosts))

@@ -468,11 +468,13 @@ def _lower_op(
         secret = {k: sensitive_paths(v, k) for k, v in raw.items()}
         plain_args = {k: reveal(v)[0] for k, v in raw.items()}
         args, problems = validate_args(
-            optype, plain_args,
+            optype,
+            plain_args,
             key_span=partial(_arg_span, doc.key_span, decl.path),
             value_span=partial(_arg_span, doc.span, decl.path),
-            op_span=decl.span, failed=failed,
-        )  # fmt: skip
+            op_span=decl.span,
+            failed=failed,
+        )
         problems = [_lone_hole_hint(d, decl) for d in problems]
         c.extend(_redact(problems, [plain_args[k] for k, ps in secret.items() if ps]))
         if args is None:
@@ -487,11 +489,18 @@ def _lower_op(
             for w in ("requires", "before", "notify")
         }
         node = OpNode(
-            id=op_id, kind=decl.kind, args=args, requires=refs["requires"], notify=refs["notify"],
-            handler=decl.handler, tags=tuple(dict.fromkeys(decl.tags + ctx.tags)),
-            sensitive=tuple(p for ps in secret.values() for p in ps), desc=decl.desc,
-            origin=(decl.span,), secrets=_secrets_in(ev.secrets, raw, secret),
-        )  # fmt: skip
+            id=op_id,
+            kind=decl.kind,
+            args=args,
+            requires=refs["requires"],
+            notify=refs["notify"],
+            handler=decl.handler,
+            tags=tuple(dict.fromkeys(decl.tags + ctx.tags)),
+            sensitive=tuple(p for ps in secret.values() for p in ps),
+            desc=decl.desc,
+            origin=(decl.span,),
+            secrets=_secrets_in(ev.secrets, raw, secret),
+        )
         out.append((node, refs["before"]))
     return out
 

@@ -23,8 +23,17 @@ SECTIONS = ("hosts", "groups", "vars", "ops", "handlers", "include", "python", "
 # Keys of an op that are not arguments, so no operation may take an argument by
 # these names. ``become`` is reserved for the runtime issue.
 RESERVED = (
-    "op", "hosts", "when", "for_each", "requires", "before", "notify", "tags", "desc", "become",
-)  # fmt: skip
+    "op",
+    "hosts",
+    "when",
+    "for_each",
+    "requires",
+    "before",
+    "notify",
+    "tags",
+    "desc",
+    "become",
+)
 NOT_YET = {"become": "running ops as another user arrives with the runtime work"}
 INCLUDE_KEYS = ("file", "name", "vars", "hosts", "when", "tags")
 

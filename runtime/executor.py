@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import hashlib
 import secrets
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -23,7 +25,7 @@ from specops.compiler.ir import HostProgram, OpNode, Program
 from specops.compiler.redact import scrub, secret_values
 
 from .connectors import ConnectError, Connector, connect
-from .facts import FactError, FactRef, Facts, gather
+from .facts import FactError, FactRef, Facts, batch_script, gather
 from .operation import OPERATIONS, Action, Change, PlanError
 
 
@@ -51,6 +53,10 @@ class HostPlan:
     error: str | None = None
     hint: str | None = None
     unreachable: bool = False
+    # The fingerprint of every fact the plan read (``str(ref)`` → sha256), so a
+    # saved plan can refuse to apply once the host has changed.
+    facts: Mapping[str, str] = field(default_factory=dict)
+    seconds: Mapping[str, float] = field(default_factory=dict)  # phase → time
 
     @property
     def changed(self) -> list[OpPlan]:
@@ -83,6 +89,10 @@ class HostResult:
     hint: str | None = None
     unreachable: bool = False
     round_trips: int = 0
+    seconds: Mapping[str, float] = field(default_factory=dict)  # phase → time
+    sent: int = 0  # bytes of scripts sent
+    received: int = 0  # bytes of output received
+    skipped: bool = False  # never attempted (an earlier batch failed too much)
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.ops if o.status is status)
@@ -130,10 +140,14 @@ def _redact(node: OpNode, changes: tuple[Change, ...]) -> tuple[Change, ...]:
     if not node.sensitive:
         return changes
     return tuple(
-        replace(ch, summary=_scrub(node, ch.summary), hidden=True,
-                diff="(diff hidden: the content holds sensitive values)\n" if ch.diff else None)
+        replace(
+            ch,
+            summary=_scrub(node, ch.summary),
+            hidden=True,
+            diff="(diff hidden: the content holds sensitive values)\n" if ch.diff else None,
+        )
         for ch in changes
-    )  # fmt: skip
+    )
 
 
 def needed_facts(hp: HostProgram) -> list[FactRef[Any]]:
@@ -204,7 +218,15 @@ def read_results(plan: HostPlan, stdout: str, nonce: str, tail: str) -> tuple[Op
                 OpResult(n.id, n.kind, Status.FAILED, op.changes, output, f"exit code {code}")
             )
             stopped = f"{n.id} failed"
-    return tuple(out)
+    return _per_part(plan, out)
+
+
+def _per_part(plan: HostPlan, results: list[OpResult]) -> tuple[OpResult, ...]:
+    """A node the optimizer merged (``OpNode.parts``) reports once per original op."""
+    parts = {o.node.id: o.node.parts for o in plan.ops if o.node.parts}
+    if not parts:
+        return tuple(results)
+    return tuple(replace(r, id=i) for r in results for i in parts.get(r.id, (r.id,)))
 
 
 @dataclass
@@ -212,6 +234,8 @@ class _Session:
     program: HostProgram
     conn: Connector | None = None
     plan: HostPlan | None = None
+    sent: int = 0
+    received: int = 0
 
 
 @dataclass
@@ -222,6 +246,9 @@ class Runner:
     parallel: int | None = None
     accept_new_host_keys: bool = False
     connector: Callable[[HostProgram], Connector] | None = None
+    # Fact fingerprints a saved plan was made with: a host whose facts differ is refused.
+    expect: Mapping[str, Mapping[str, str]] | None = None
+    timeout: float | None = None  # per command: the fact read, the apply script
     _sessions: list[_Session] = field(default_factory=list)
 
     def __enter__(self) -> Runner:
@@ -242,19 +269,36 @@ class Runner:
     def _plan_one(self, s: _Session) -> HostPlan:
         hp = s.program
         target = hp.connection.target
+        t0 = time.monotonic()
         try:
             conn = self._connect(hp)
             conn.open()
         except ConnectError as e:
             return HostPlan(hp.name, target, error=str(e), hint=e.hint, unreachable=True)
         s.conn = conn
+        t1 = time.monotonic()
         try:
-            facts, _ = gather(conn, needed_facts(hp))
+            refs = needed_facts(hp)
+            facts, _ = gather(conn, refs, timeout=self.timeout)
+            s.sent += len(batch_script(list(dict.fromkeys(refs)), "0" * 16)) if refs else 0
         except FactError as e:
             return HostPlan(hp.name, target, error=str(e))
         except Exception as e:  # a transport failure mid-read: report it against the host
             return HostPlan(hp.name, target, error=f"{type(e).__name__}: {e}", unreachable=True)
-        return HostPlan(hp.name, target, plan_ops(hp, facts))
+        t2 = time.monotonic()
+        prints = {str(ref): fingerprint(value) for ref, value in facts.items()}
+        stale = _stale(prints, self.expect.get(hp.name)) if self.expect is not None else None
+        if stale:
+            return HostPlan(
+                hp.name,
+                target,
+                error=stale,
+                facts=prints,
+                hint="plan again: the host changed after this plan was saved",
+            )
+        ops = plan_ops(hp, facts)
+        seconds = {"connect": t1 - t0, "facts": t2 - t1, "plan": time.monotonic() - t2}
+        return HostPlan(hp.name, target, ops, facts=prints, seconds=seconds)
 
     def plan(self, on_done: Callable[[HostPlan], None] | None = None) -> list[HostPlan]:
         self._sessions = [_Session(hp) for hp in self.program.hosts]
@@ -283,18 +327,38 @@ class Runner:
         nonce = secrets.token_hex(8)
         script = apply_script(plan, nonce)
         stdout, tail = "", ""
+        t0 = time.monotonic()
         if script:
             try:
-                r = s.conn.run("sh -s", stdin=script)
+                r = s.conn.run("sh -s", stdin=script, timeout=self.timeout)
                 stdout, tail = r.stdout, r.stderr.strip()[-300:]
+                s.sent += len(script.encode())
+                s.received += len(r.stdout.encode()) + len(r.stderr.encode())
+                if r.exited == 124 and "timed out" in r.stderr:
+                    tail = f"timed out after {self.timeout} s"
             except Exception as e:  # the connection died mid-apply
                 tail = f"{type(e).__name__}: {e}"
         results = read_results(plan, stdout, nonce, tail)
-        return HostResult(plan.host, plan.target, results, round_trips=s.conn.round_trips)
+        seconds = {**plan.seconds, "apply": time.monotonic() - t0}
+        return HostResult(
+            plan.host,
+            plan.target,
+            results,
+            round_trips=s.conn.round_trips,
+            seconds=seconds,
+            sent=s.sent,
+            received=s.received,
+        )
 
-    def apply(self, on_done: Callable[[HostResult], None] | None = None) -> list[HostResult]:
+    def apply(
+        self,
+        on_done: Callable[[HostResult], None] | None = None,
+        hosts: set[str] | None = None,
+    ) -> list[HostResult]:
+        """Apply the plan on every host (or on ``hosts``): one script each, in parallel."""
         if not self._sessions or any(s.plan is None for s in self._sessions):
             raise RuntimeError("Runner.apply() needs Runner.plan() first")
+        chosen = [s for s in self._sessions if hosts is None or s.program.name in hosts]
 
         def work(s: _Session) -> HostResult:
             r = self._apply_one(s)
@@ -303,7 +367,12 @@ class Runner:
             return r
 
         with self._pool() as pool:
-            return list(pool.map(work, self._sessions))
+            return list(pool.map(work, chosen))
+
+    def skip(self, host: str, reason: str) -> HostResult:
+        """The result of a host that is never applied (``--fail-percent`` stopped the run)."""
+        target = next(s.program.connection.target for s in self._sessions if s.program.name == host)
+        return HostResult(host, target, error=reason, skipped=True)
 
     def close(self) -> None:
         for s in self._sessions:
@@ -311,6 +380,20 @@ class Runner:
                 # Closing a dead connection must not hide the results.
                 with contextlib.suppress(Exception):
                     s.conn.close()
+
+
+def fingerprint(value: Any) -> str:
+    """A stable digest of a parsed fact value (dataclasses, maps, bytes…)."""
+    return hashlib.sha256(repr(value).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
+def _stale(now: Mapping[str, str], then: Mapping[str, str] | None) -> str | None:
+    if then is None:
+        return "the saved plan has no facts for this host"
+    for ref, digest in then.items():
+        if now.get(ref) != digest:
+            return f"stale plan: {ref} changed since the plan was saved"
+    return None
 
 
 def summarize(plans: Iterable[HostPlan]) -> dict[Action, int]:

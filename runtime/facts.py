@@ -108,13 +108,17 @@ def split_batch(stdout: str, count: int, nonce: str) -> list[tuple[str, int] | N
     return out
 
 
-def gather(conn: Connector, refs: Iterable[FactRef[Any]]) -> tuple[Facts, Result | None]:
+def gather(
+    conn: Connector, refs: Iterable[FactRef[Any]], timeout: float | None = None
+) -> tuple[Facts, Result | None]:
     """Read all ``refs`` in one round trip; parse each with its fact's parser."""
     unique = list(dict.fromkeys(refs))
     if not unique:
         return Facts(), None
     nonce = secrets.token_hex(8)
-    result = conn.run("sh -s", stdin=batch_script(unique, nonce))
+    result = conn.run("sh -s", stdin=batch_script(unique, nonce), timeout=timeout)
+    if result.exited == 124 and "timed out" in result.stderr:
+        raise FactError(unique[0], f"reading facts timed out after {timeout} s")
     values: dict[FactRef[Any], Any] = {}
     for ref, got in zip(unique, split_batch(result.stdout, len(unique), nonce), strict=True):
         if got is None:

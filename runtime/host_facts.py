@@ -75,8 +75,15 @@ def _value(key: FactKey, fact: Any) -> Any:
         st: FileStat | None = fact
         if st is None:
             return {"exists": False}
-        return {"exists": True, "type": st.type, "mode": st.mode, "user": st.user,
-                "group": st.group, "size": st.size, "target": st.target}  # fmt: skip
+        return {
+            "exists": True,
+            "type": st.type,
+            "mode": st.mode,
+            "user": st.user,
+            "group": st.group,
+            "size": st.size,
+            "target": st.target,
+        }
     return fact
 
 

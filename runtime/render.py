@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
+from rich.table import Table
 from rich.text import Text
 
 from .executor import HostPlan, HostResult, OpPlan, Status, summarize
@@ -122,32 +123,65 @@ def _failures(console: Console, r: HostResult) -> None:
 
 
 def print_results(console: Console, results: Sequence[HostResult]) -> None:
-    """What went wrong (if anything), a recap line per host, and a verdict."""
-    bad = [r for r in results if r.failed]
+    """What went wrong (if anything), a recap table per host, and a verdict."""
+    bad = [r for r in results if r.failed and not r.skipped]
     for r in bad:
         _failures(console, r)
     if bad:
         console.print()
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for column in ("host", "ok", "changed", "failed", "not run", "state"):
+        table.add_column(column, justify="left" if column in ("host", "state") else "right")
     for r in results:
         if r.error:
-            state = "unreachable" if r.unreachable else "error"
-            console.print(Text.assemble((r.host, "bold"), ": ", (state, "bold red")))
+            state = "skipped" if r.skipped else "unreachable" if r.unreachable else "error"
+            table.add_row(r.host, "", "", "", "", Text(state, style="bold red"))
             continue
-        line = Text.assemble(
-            (r.host, "bold"), f": {r.count(Status.CHANGED)} changed, {r.count(Status.OK)} ok"
+        failed = r.count(Status.FAILED)
+        table.add_row(
+            r.host,
+            str(r.count(Status.OK)),
+            str(r.count(Status.CHANGED)),
+            Text(str(failed), style="bold red" if failed else ""),
+            str(r.count(Status.NOT_RUN)),
+            Text("failed", style="bold red") if failed else Text("ok", style="green"),
         )
-        if r.count(Status.FAILED):
-            line.append(f", {r.count(Status.FAILED)} failed", style="bold red")
-        if r.count(Status.NOT_RUN):
-            line.append(f", {r.count(Status.NOT_RUN)} not run")
-        console.print(line)
+    console.print(table)
     done = sum(r.count(Status.CHANGED) for r in results)
     hosts = f"{len(results)} host{'s' if len(results) != 1 else ''}"
     verdict = f"Apply complete: {done} op{'s' if done != 1 else ''} changed on {hosts}."
-    if bad:
-        names = ", ".join(r.host for r in bad)
-        verdict = f"Apply finished with failures on {len(bad)} of {hosts}: {names}."
+    failed_hosts = [r for r in results if r.failed]
+    if failed_hosts:
+        names = ", ".join(r.host for r in failed_hosts)
+        verdict = f"Apply finished with failures on {len(failed_hosts)} of {hosts}: {names}."
     console.print(Text(verdict, style="bold"))
+
+
+def print_stats(console: Console, plans: Sequence[HostPlan], results: Sequence[HostResult]) -> None:
+    """Round trips, bytes and seconds per phase, per host (``--stats``)."""
+    table = Table(title="stats", box=None, header_style="bold", title_justify="left")
+    for column in ("host", "round trips", "sent", "received", "connect", "facts", "plan", "apply"):
+        table.add_column(column, justify="left" if column == "host" else "right")
+    by_host = {r.host: r for r in results}
+    for p in plans:
+        r = by_host.get(p.host)
+        secs = dict(r.seconds) if r else dict(p.seconds)
+        trips = str(r.round_trips) if r else str(1 if p.facts else 0)
+        table.add_row(
+            p.host,
+            trips,
+            _size(r.sent) if r else "",
+            _size(r.received) if r else "",
+            *(
+                f"{secs[k]:.3f}s" if k in secs else ""
+                for k in ("connect", "facts", "plan", "apply")
+            ),
+        )
+    console.print(table)
+
+
+def _size(n: int) -> str:
+    return f"{n} B" if n < 10_000 else f"{n / 1024:.1f} KiB"
 
 
 def plan_json(plans: Sequence[HostPlan]) -> dict[str, Any]:
@@ -184,7 +218,10 @@ def results_json(results: Sequence[HostResult]) -> dict[str, Any]:
                 "target": r.target,
                 "error": r.error,
                 "unreachable": r.unreachable,
+                "skipped": r.skipped,
                 "round_trips": r.round_trips,
+                "bytes": {"sent": r.sent, "received": r.received},
+                "seconds": {k: round(v, 4) for k, v in r.seconds.items()},
                 "ops": [
                     {
                         "id": o.id,

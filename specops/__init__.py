@@ -138,4 +138,4 @@ __all__ = [
     "CATALOG", "Action", "Change", "Fact", "FactRef", "Facts", "HostPlan", "HostResult",
     "Operation", "PlanError", "Program", "SpecError", "__version__", "apply", "arg", "compile",
     "function", "host", "operation", "plan", "raw", "secret", "sh",
-]  # fmt: skip  # fmt: skip
+]  # fmt: skip

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -18,6 +19,7 @@ from rich.table import Table
 
 from specops import __version__, adhoc
 from specops.compiler import messages as m
+from specops.compiler import optimize as optimizer
 from specops.compiler.diagnostics import SpecError, diag, render_all
 from specops.compiler.facts import JsonFacts
 from specops.compiler.frontend import Options, compile_file, explain_vars, load_inventory
@@ -27,11 +29,13 @@ from specops.compiler.load import load
 from specops.compiler.schema import spec_schema
 from specops.compiler.scope import parse_var
 from specops.compiler.spec import read_spec
+from specops.runtime import planfile
 from specops.runtime.catalog import CATALOG
+from specops.runtime.events import Events, Progress
 from specops.runtime.executor import HostPlan, HostResult, Runner
 from specops.runtime.host_facts import HostFactSource
 from specops.runtime.pool import Pool
-from specops.runtime.render import plan_json, print_plan, print_results, results_json
+from specops.runtime.render import plan_json, print_plan, print_results, print_stats, results_json
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_FAILED, EXIT_UNREACHABLE = 0, 1, 2, 3, 4
 
@@ -78,6 +82,17 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument(
             "--parallel", type=int, metavar="N", help="hosts at once (default: up to 32)"
         )
+        sp.add_argument(
+            "--stats",
+            action="store_true",
+            help="report round trips, bytes and time per phase for each host",
+        )
+        sp.add_argument(
+            "--timeout",
+            type=float,
+            metavar="SECONDS",
+            help="give up on a host whose fact read or apply script takes longer",
+        )
         sp.add_argument("--json", action="store_true", help="print JSON instead of text")
         sp.add_argument(
             "--accept-new-host-keys",
@@ -91,6 +106,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--origins", action="store_true", help="include source locations of each op")
     c.add_argument("--no-optimize", action="store_true", help="skip the optimizer")
     c.add_argument(
+        "--explain", action="store_true", help="say what each optimizer pass did (on stderr)"
+    )
+    c.add_argument(
         "--facts", metavar="FILE", help="host facts from this JSON file (compile offline)"
     )
 
@@ -103,6 +121,12 @@ def _parser() -> argparse.ArgumentParser:
     target(pl)
     runtime(pl)
     pl.add_argument(
+        "-o",
+        "--out",
+        metavar="FILE.plan",
+        help="save the plan, to apply exactly it later: specops apply FILE.plan",
+    )
+    pl.add_argument(
         "--detailed-exitcode",
         action="store_true",
         help="exit 0 when nothing would change, 2 when something would, 1 on error",
@@ -112,6 +136,21 @@ def _parser() -> argparse.ArgumentParser:
     target(ap)
     runtime(ap)
     ap.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
+    ap.add_argument(
+        "--serial",
+        metavar="N|N%",
+        help="apply in rolling batches of N hosts (or N%% of them), one batch at a time",
+    )
+    ap.add_argument(
+        "--fail-percent",
+        type=float,
+        metavar="P",
+        help="stop before the next batch once more than P%% of hosts failed",
+    )
+
+    sh = sub.add_parser("show", help="show a saved plan")
+    sh.add_argument("file", help="a plan saved with plan -o")
+    sh.add_argument("--json", action="store_true", help="print the versioned plan document")
 
     sub.add_parser("ops", help="list the operations")
     sub.add_parser("schema", help="print the JSON Schema of spec files")
@@ -178,13 +217,22 @@ def run(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     if args.command == "compile":
         facts = JsonFacts(args.facts) if args.facts else None
+        explain = args.explain and not args.no_optimize
         program = compile_file(
-            args.file, CATALOG, _options(args, facts=facts, optimized=not args.no_optimize)
+            args.file,
+            CATALOG,
+            _options(args, facts=facts, optimized=not args.no_optimize and not explain),
         )
+        if explain:  # optimize here, keeping the log of what each pass did
+            log: optimizer.Log = []
+            program = optimizer.optimize(program, CATALOG, log)
+            sys.stderr.write(optimizer.explain(log))
         sys.stdout.write(to_json(program, origins=args.origins))
         return EXIT_OK
     if args.command == "vars":
         return _cmd_vars(out, args)
+    if args.command == "show":
+        return _cmd_show(out, args)
     pool = Pool(args.accept_new_host_keys)
     try:
         return _run(out, args, pool)
@@ -220,32 +268,102 @@ def _cmd_vars(out: Console, args: argparse.Namespace) -> int:
 
 
 def _run(out: Console, args: argparse.Namespace, pool: Pool) -> int:
-    source = HostFactSource(pool, _inventory_for_facts(args))
-    program = compile_file(args.file, CATALOG, _options(args, facts=source))
-    with Runner(
+    expect = None
+    if args.command == "apply" and planfile.is_plan(args.file):
+        program, expect, _ = planfile.load(args.file)
+    else:
+        source = HostFactSource(pool, _inventory_for_facts(args))
+        program = compile_file(args.file, CATALOG, _options(args, facts=source))
+    events = Events(args.json)
+    events.emit("start", command=args.command, hosts=[h.name for h in program.hosts])
+    runner = Runner(
         program,
         parallel=args.parallel,
         connector=lambda hp: pool.get(hp.name, hp.connection),
-    ) as r:
-        plans = r.plan()
+        expect=expect,
+        timeout=args.timeout,
+    )
+    with runner as r, Progress(out, enabled=not args.json) as progress:
+        plans = r.plan(on_done=progress.step("planning", len(program.hosts), events.planned))
         if args.command == "plan":
-            if args.json:
-                print(json.dumps(plan_json(plans), indent=2, ensure_ascii=False))
-            else:
+            if args.out:
+                planfile.save(args.out, program, plans, args.file)
+            events.done("plan", plan_json(plans))
+            if not args.json:
                 print_plan(out, plans)
+                if args.out:
+                    out.print(f"Saved the plan to {args.out}: specops apply {args.out}")
+                if args.stats:
+                    print_stats(out, plans, [])
             return _plan_exit(plans, args.detailed_exitcode)
+        stale = [p for p in plans if expect is not None and p.error and p.facts]
+        if stale:
+            for p in stale:
+                out.print(f"[bold red]{p.host}[/]: {p.error}")
+            out.print("Nothing was applied: plan again (specops plan … -o FILE).")
+            events.done("apply", {"refused": [p.host for p in stale]})
+            return EXIT_ERROR
         if not args.json:
             print_plan(out, plans)
         if any(p.changed for p in plans) and not args.yes and not _confirm(out):
             out.print("Apply cancelled.")
             return EXIT_ERROR
-        results = r.apply()
-        if args.json:
-            print(json.dumps(results_json(results), indent=2, ensure_ascii=False))
-        else:
+        results: list[HostResult] = []
+        for batch in _batches([h.name for h in program.hosts], args.serial):
+            if _over_limit(results, args.fail_percent):
+                results += [
+                    r.skip(h, f"not run: more than {args.fail_percent}% of hosts failed")
+                    for h in batch
+                ]
+                continue
+            step = progress.step("applying", len(program.hosts), events.applied)
+            results += r.apply(hosts=set(batch), on_done=step)
+        events.done("apply", results_json(results))
+        if not args.json:
             out.print()
             print_results(out, results)
+            if args.stats:
+                print_stats(out, plans, results)
         return _apply_exit(results)
+
+
+def _batches(hosts: list[str], serial: str | None) -> list[list[str]]:
+    if not serial:
+        return [hosts]
+    text = serial.strip()
+    try:
+        size = (len(hosts) * float(text[:-1]) / 100) if text.endswith("%") else int(text)
+    except ValueError:
+        raise SpecError(
+            [
+                diag(
+                    m.BAD_VALUE,
+                    None,
+                    what="--serial",
+                    detail=f"{serial!r} is not N or N%",
+                    hint="e.g. --serial 2 or --serial 25%",
+                )
+            ]
+        ) from None
+    n = max(1, math.ceil(size))
+    return [hosts[i : i + n] for i in range(0, len(hosts), n)]
+
+
+def _over_limit(results: Sequence[HostResult], percent: float | None) -> bool:
+    if percent is None or not results:
+        return False
+    failed = sum(1 for r in results if r.failed)
+    return failed * 100 / len(results) > percent
+
+
+def _cmd_show(out: Console, args: argparse.Namespace) -> int:
+    _, _, doc = planfile.load(args.file)
+    if args.json:
+        print(json.dumps(doc["plan"], indent=2, ensure_ascii=False))
+        return EXIT_OK
+    out.print(f"Plan of {doc['source']}, made {doc['created']}")
+    print_plan(out, planfile.plans_from_doc(doc))
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -109,3 +109,10 @@ def load(path: Path) -> dict[str, Any]:
 
 def save(path: Path, data: dict[str, Any]) -> None:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def final(stdout: str) -> dict[str, Any]:
+    """The last event of a ``--json`` event stream: the whole plan or apply document."""
+    lines = [line for line in stdout.splitlines() if line.strip()]
+    doc: dict[str, Any] = json.loads(lines[-1])
+    return doc

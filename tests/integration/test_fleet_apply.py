@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from tests.fixtures import final
 from tests.sshd import SshFleet, SshHost
 
 pytestmark = pytest.mark.fleet
@@ -133,11 +134,11 @@ def test_apply_makes_hosts_match_and_plan_predicted_it(
 ) -> None:
     plan = specops("plan", str(site), "--json")
     assert plan.returncode == 0, plan.stderr
-    predicted = planned(json.loads(plan.stdout))
+    predicted = planned(final(plan.stdout))
 
     apply = specops("apply", str(site), "--yes", "--json")
     assert apply.returncode == 0, apply.stdout + apply.stderr
-    result = json.loads(apply.stdout)
+    result = final(apply.stdout)
     assert applied(result) == predicted
     assert all(h["round_trips"] == 2 for h in result["hosts"]), "one fact read + one apply script"
 
@@ -185,7 +186,7 @@ def test_unreachable_and_failing_hosts_do_not_stop_the_others(
     site.write_text(text)
     r = specops("apply", str(site), "--yes", "--json")
     assert r.returncode == 3, r.stdout + r.stderr  # a failed op outranks an unreachable host
-    doc = {h["name"]: h for h in json.loads(r.stdout)["hosts"]}
+    doc = {h["name"]: h for h in final(r.stdout)["hosts"]}
     assert doc["ghost"]["unreachable"] and "cannot connect" in doc["ghost"]["error"]
     boom = {o["id"]: o for o in doc[bad]["ops"]}
     assert boom["boom"]["status"] == "failed" and "about to fail" in boom["boom"]["output"]

@@ -14,7 +14,7 @@ import pytest
 from specops.compiler.frontend import Options, compile_file
 from specops.compiler.ir import to_json
 from specops.runtime.catalog import CATALOG
-from tests.fixtures import UPDATE
+from tests.fixtures import UPDATE, final
 from tests.sshd import SshFleet
 
 pytestmark = pytest.mark.fleet
@@ -25,8 +25,13 @@ GOLDEN = Path(__file__).parents[1] / "golden" / "multirole.ir.json"
 
 def specops(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
-    return subprocess.run([sys.executable, "-m", "specops", *args], capture_output=True, text=True,
-                          env=env, timeout=120)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "specops", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
 
 
 def test_toml_yaml_and_python_compile_to_the_golden_ir() -> None:
@@ -74,15 +79,22 @@ def test_apply_converges_and_handlers_run_only_on_change(
     site = str(EXAMPLE / form)
     plan = specops("plan", site, "-i", str(inv), "--json")
     assert plan.returncode == 0, plan.stderr
-    predicted = changed(json.loads(plan.stdout), "plan")
-    web_ops = ["web/docroot[shop]", "web/docroot[blog]", "web/index[shop]", "web/index[blog]",
-               "web/config", "web/reload", "release"]  # fmt: skip
+    predicted = changed(final(plan.stdout), "plan")
+    web_ops = [
+        "web/docroot[shop]",
+        "web/docroot[blog]",
+        "web/index[shop]",
+        "web/index[blog]",
+        "web/config",
+        "web/reload",
+        "release",
+    ]
     assert predicted["web1"] == web_ops
     assert predicted["db1"] == ["db/data", "db/config", "db/init", "release"]
 
     apply = specops("apply", site, "-i", str(inv), "--yes", "--json")
     assert apply.returncode == 0, apply.stdout + apply.stderr
-    assert changed(json.loads(apply.stdout), "apply") == predicted
+    assert changed(final(apply.stdout), "apply") == predicted
 
     web = roots["web1"]
     assert (web / "web.conf").read_text() == (
@@ -91,7 +103,10 @@ def test_apply_converges_and_handlers_run_only_on_change(
     assert (web / "www" / "shop" / "index.html").read_text() == "<h1>shop on web1</h1>\n"
     assert (web / "reloads.log").read_text() == "reloaded\n"
     assert json.loads((roots["db1"] / "release.json").read_text()) == {
-        "app": "shop", "stage": "prod", "version": "1.10"}  # fmt: skip
+        "app": "shop",
+        "stage": "prod",
+        "version": "1.10",
+    }
     assert (roots["db1"] / "db" / "db.conf").read_text().startswith("port = 5432\n")
     assert not (roots["db1"] / "reloads.log").exists()
 
@@ -101,25 +116,44 @@ def test_apply_converges_and_handlers_run_only_on_change(
 
     (web / "web.conf").write_text("drifted\n")
     fix = specops("apply", site, "-i", str(inv), "--yes", "--json")
-    assert changed(json.loads(fix.stdout), "apply")["web1"] == ["web/config", "web/reload"]
+    assert changed(final(fix.stdout), "apply")["web1"] == ["web/config", "web/reload"]
     assert (web / "reloads.log").read_text() == "reloaded\nreloaded\n"
-    assert changed(json.loads(fix.stdout), "apply")["web2"] == []
+    assert changed(final(fix.stdout), "apply")["web2"] == []
 
 
 def test_tags_and_limit_patterns(inventory: tuple[Path, dict[str, Path]]) -> None:
     inv, _ = inventory
-    r = specops("plan", str(EXAMPLE / "site.toml"), "-i", str(inv), "--json", "--tags", "db",
-                "--limit", "prod", "--limit", "!web2")  # fmt: skip
+    r = specops(
+        "plan",
+        str(EXAMPLE / "site.toml"),
+        "-i",
+        str(inv),
+        "--json",
+        "--tags",
+        "db",
+        "--limit",
+        "prod",
+        "--limit",
+        "!web2",
+    )
     assert r.returncode == 0, r.stderr
-    doc = json.loads(r.stdout)
+    doc = final(r.stdout)
     assert [h["name"] for h in doc["hosts"]] == ["web1", "db1"]
     assert changed(doc, "plan") == {"web1": [], "db1": ["db/data", "db/config", "db/init"]}
 
 
 def test_vars_shows_where_each_value_came_from(inventory: tuple[Path, dict[str, Path]]) -> None:
     inv, roots = inventory
-    r = specops("vars", str(EXAMPLE / "site.toml"), "-i", str(inv), "db1", "--json",
-                "--var", "version=\"2.0\"")  # fmt: skip
+    r = specops(
+        "vars",
+        str(EXAMPLE / "site.toml"),
+        "-i",
+        str(inv),
+        "db1",
+        "--json",
+        "--var",
+        'version="2.0"',
+    )
     assert r.returncode == 0, r.stderr
     rows = {row["name"]: (row["value"], row["from"]) for row in json.loads(r.stdout)}
     assert rows == {
@@ -142,9 +176,9 @@ def test_facts_in_expressions_are_read_from_the_hosts(fleet: SshFleet, tmp_path:
     root.mkdir()
     r = specops("apply", str(spec), "--yes", "--json")
     assert r.returncode == 0, r.stdout + r.stderr
-    (host,) = json.loads(r.stdout)["hosts"]
+    (host,) = final(r.stdout)["hosts"]
     assert host["round_trips"] == 3, "facts for compiling, facts for planning, one apply script"
     arch = os.uname().machine
     assert (root / f"debian-{arch}").exists()
     (root / "skip").write_text("")
-    assert json.loads(specops("plan", str(spec), "--json").stdout)["hosts"][0]["ops"] == []
+    assert final(specops("plan", str(spec), "--json").stdout)["hosts"][0]["ops"] == []

@@ -13,8 +13,14 @@ SECRET = "pl4nted-s3cret-value"
 
 def specops(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "APP_TOKEN": SECRET}
-    return subprocess.run([sys.executable, "-m", "specops", *args], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=120)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "specops", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=120,
+    )
 
 
 def test_secret_is_redacted_everywhere_but_on_the_host(tmp_path: Path) -> None:
