@@ -104,7 +104,7 @@ class SshConnector:
         self.conn = fabric.Connection(
             host=target.address,
             user=target.user,
-            port=target.port or 22,
+            port=target.port,  # None: ~/.ssh/config or 22
             connect_timeout=connect_timeout,
             connect_kwargs=kwargs,
         )

@@ -1,0 +1,140 @@
+"""The runtime from the command line on the loopback fleet: saved plans, stale plans,
+rolling batches, stats, the JSON event stream and ~/.ssh/config."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures import final
+from tests.sshd import SshFleet, SshHost
+
+pytestmark = pytest.mark.fleet
+
+
+def specops(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "specops", *args],
+        capture_output=True,
+        text=True,
+        env=full,
+        timeout=120,
+    )
+
+
+def host_entry(name: str, h: SshHost, root: Path) -> str:
+    return (
+        f'[hosts.{name}]\nssh = "{h.target}"\nkey = "{h.key_file}"\n'
+        f'known_hosts = "{h.known_hosts}"\nvars = {{ root = "{root}" }}\n'
+    )
+
+
+@pytest.fixture
+def site(fleet: SshFleet, tmp_path: Path) -> tuple[Path, dict[str, Path]]:
+    roots = {}
+    text = ""
+    for i, h in enumerate(fleet.hosts):
+        roots[f"h{i}"] = h.scratch / f"{tmp_path.name}"
+        roots[f"h{i}"].mkdir()
+        text += host_entry(f"h{i}", h, roots[f"h{i}"])
+    text += (
+        '[ops.conf]\nop = "files.file"\npath = "${root}/app.conf"\ncontent = "v1\\n"\n'
+        '[ops.line]\nop = "files.line"\npath = "${root}/env"\nline = "A=1"\n'
+    )
+    spec = tmp_path / "site.toml"
+    spec.write_text(text)
+    return spec, roots
+
+
+def test_saved_plan_applies_exactly_and_refuses_when_stale(
+    site: tuple[Path, dict[str, Path]], tmp_path: Path
+) -> None:
+    spec, roots = site
+    saved = tmp_path / "site.plan"
+    r = specops("plan", str(spec), "-o", str(saved))
+    assert r.returncode == 0 and f"specops apply {saved}" in r.stdout, r.stdout + r.stderr
+    shown = specops("show", str(saved), "--json")
+    doc = json.loads(shown.stdout)
+    assert doc["version"] == 1 and [h["name"] for h in doc["hosts"]] == ["h0", "h1", "h2"]
+    assert "+ conf" in specops("show", str(saved)).stdout
+
+    # A host changed after the plan was saved: nothing is applied anywhere.
+    (roots["h1"] / "env").write_text("B=2\n")
+    stale = specops("apply", str(saved), "--yes")
+    assert stale.returncode == 1, stale.stdout + stale.stderr
+    assert (
+        "h1" in stale.stdout
+        and "files.FileContent" in stale.stdout
+        and "changed since" in stale.stdout
+    )
+    assert not (roots["h0"] / "app.conf").exists()
+
+    (roots["h1"] / "env").unlink()
+    ok = specops("apply", str(saved), "--yes")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert all((root / "app.conf").read_text() == "v1\n" for root in roots.values())
+    # Applying the same plan again is refused: the hosts are no longer what it saw.
+    assert specops("apply", str(saved), "--yes").returncode == 1
+
+
+def test_saved_plans_never_hold_secrets(site: tuple[Path, dict[str, Path]], tmp_path: Path) -> None:
+    spec, _ = site
+    spec.write_text(
+        spec.read_text() + '[ops.token]\nop = "files.file"\npath = "${root}/t"\n'
+        "content = \"${ env('HOME') }\"\n"
+    )
+    r = specops("plan", str(spec), "-o", str(tmp_path / "x.plan"))
+    assert r.returncode == 1 and "sensitive" in r.stderr and not (tmp_path / "x.plan").exists()
+
+
+def test_serial_batches_stop_at_the_fail_percent(site: tuple[Path, dict[str, Path]]) -> None:
+    spec, roots = site
+    spec.write_text(
+        spec.read_text() + '[ops.boom]\nop = "server.shell"\ncommand = "exit 1"\nhosts = "h0"\n'
+    )
+    r = specops("apply", str(spec), "--yes", "--serial", "1", "--fail-percent", "30", "--json")
+    assert r.returncode == 3, r.stdout + r.stderr
+    hosts = {h["name"]: h for h in final(r.stdout)["hosts"]}
+    assert hosts["h0"]["ops"][-1]["status"] == "failed"
+    assert hosts["h1"]["skipped"] and hosts["h2"]["skipped"]
+    assert not (roots["h1"] / "app.conf").exists()
+
+
+def test_event_stream_and_stats(site: tuple[Path, dict[str, Path]]) -> None:
+    spec, _ = site
+    r = specops("apply", str(spec), "--yes", "--json")
+    events = [json.loads(line) for line in r.stdout.splitlines()]
+    assert all(e["version"] == 1 for e in events)
+    kinds = [e.get("event", e.get("kind")) for e in events]
+    assert kinds[0] == "start" and kinds[-1] == "apply"
+    assert kinds.count("host_planned") == 3 and kinds.count("host_applied") == 3
+    stats = specops("plan", str(spec), "--stats")
+    assert "round trips" in stats.stdout and "facts" in stats.stdout
+    applied = final(specops("apply", str(spec), "--yes", "--json").stdout)
+    for h in applied["hosts"]:
+        assert h["round_trips"] <= 2 and h["bytes"]["sent"] > 0 and "facts" in h["seconds"]
+
+
+def test_ssh_config_alias_is_honoured(fleet: SshFleet, tmp_path: Path) -> None:
+    h = fleet.hosts[0]
+    home = tmp_path / "home"
+    (home / ".ssh").mkdir(parents=True)
+    (home / ".ssh" / "config").write_text(
+        f"Host web-alias\n  HostName {h.address}\n  Port {h.port}\n  User root\n"
+        f"  IdentityFile {h.key_file}\n  IdentitiesOnly yes\n"
+    )
+    (home / ".ssh" / "known_hosts").write_text(h.known_hosts.read_text())
+    root = h.scratch / tmp_path.name
+    spec = tmp_path / "alias.toml"
+    spec.write_text(
+        f'[hosts.web]\nssh = "web-alias"\n[ops.d]\nop = "files.directory"\npath = "{root}"\n'
+    )
+    r = specops("apply", str(spec), "--yes", env={"HOME": str(home)})
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert root.is_dir()
