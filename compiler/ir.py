@@ -64,7 +64,7 @@ class OpNode:
     requires: tuple[str, ...] = ()
     notify: tuple[str, ...] = ()
     handler: bool = False
-    become: bool = False
+    become: bool | str = False  # true: root; a name: that user (through sudo)
     tags: tuple[str, ...] = ()
     sensitive: tuple[str, ...] = ()
     # The secret values inside the sensitive args, so that output quoting them

@@ -498,6 +498,7 @@ def _lower_op(
             tags=tuple(dict.fromkeys(decl.tags + ctx.tags)),
             sensitive=tuple(p for ps in secret.values() for p in ps),
             desc=decl.desc,
+            become=decl.become,
             origin=(decl.span,),
             secrets=_secrets_in(ev.secrets, raw, secret),
         )

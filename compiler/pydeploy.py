@@ -32,7 +32,7 @@ from .ir import HostProgram, OpNode, Program
 from .source import Span
 from .values import Sensitive, reveal, sensitive_paths, texts
 
-OPTIONS = ("_id", "_requires", "_notify", "_handler", "_tags", "_desc")
+OPTIONS = ("_id", "_requires", "_notify", "_handler", "_become", "_tags", "_desc")
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,7 @@ class Recorder:
                 requires=tuple(_as_list(options.get("_requires"))),
                 notify=tuple(_as_list(options.get("_notify"))),
                 handler=bool(options.get("_handler", False)),
+                become=options.get("_become", False),
                 tags=tuple(_as_list(options.get("_tags"))),
                 desc=options.get("_desc"),
                 sensitive=secret,

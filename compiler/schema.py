@@ -78,6 +78,10 @@ def spec_schema(catalog: Catalog) -> dict[str, Any]:
         "notify": {**names, "description": "Handlers to run when this op changes something."},
         "tags": {**names, "description": "Tags for selecting ops (--tags, --skip-tags)."},
         "desc": {"type": "string", "description": "A human description of the op."},
+        "become": {
+            "type": ["boolean", "string"],
+            "description": "Run through sudo: true for root, or a user name.",
+        },
     }
     ops = [_op(op, reserved) for op in catalog.builtins()]
     # Custom ops from [python] modules are valid too: known kinds are offered,

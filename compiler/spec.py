@@ -21,7 +21,7 @@ from .source import Path as DocPath
 SECTIONS = ("hosts", "groups", "vars", "ops", "handlers", "include", "python", "secrets")
 
 # Keys of an op that are not arguments, so no operation may take an argument by
-# these names. ``become`` is reserved for the runtime issue.
+# these names.
 RESERVED = (
     "op",
     "hosts",
@@ -34,7 +34,7 @@ RESERVED = (
     "desc",
     "become",
 )
-NOT_YET = {"become": "running ops as another user arrives with the runtime work"}
+NOT_YET: dict[str, str] = {}
 INCLUDE_KEYS = ("file", "name", "vars", "hosts", "when", "tags")
 
 
@@ -56,6 +56,7 @@ class OpDecl:
     notify: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     desc: str | None = None
+    become: bool | str = False  # true: root; a name: that user (sudo)
 
     @property
     def span(self) -> Span:
@@ -260,6 +261,18 @@ def _read_op(c: Collector, doc: Document, section: str, op_id: str, body: Any) -
     for key in ("when", "for_each"):
         if key in body:
             fields[key] = _expr(c, doc, (*path, key), body[key], f'"{key}" of {op_id}')
+    become = body.get("become", False)
+    if not isinstance(become, bool | str) or become == "":
+        _shape_error(
+            c,
+            doc,
+            (*path, "become"),
+            f'"become" of {op_id}',
+            "true or a user name",
+            become,
+            hint='become = true runs the op as root through sudo; become = "app" as app',
+        )
+        become = False
     desc = body.get("desc")
     if desc is not None and not isinstance(desc, str):
         _shape_error(c, doc, (*path, "desc"), f'"desc" of {op_id}', "a string", desc)
@@ -290,6 +303,7 @@ def _read_op(c: Collector, doc: Document, section: str, op_id: str, body: Any) -
         notify=fields.get("notify") or (),
         tags=fields.get("tags") or (),
         desc=desc,
+        become=become,
     )
 
 

@@ -15,6 +15,7 @@ import contextlib
 import enum
 import hashlib
 import secrets
+import shlex
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -158,7 +159,20 @@ def needed_facts(hp: HostProgram) -> list[FactRef[Any]]:
     return refs
 
 
-def apply_script(plan: HostPlan, nonce: str) -> str:
+def as_user(script: str, user: bool | str, password: str | None) -> str:
+    """``script`` run through sudo as ``user`` (True: root); the password, if any, on a pipe.
+
+    The password goes through a ``printf`` builtin into ``sudo -S``: never on a
+    command line, never in an argument another process can read.
+    """
+    who = ["-u", user] if isinstance(user, str) else []
+    cmd = " ".join(shlex.quote(p) for p in ["sudo", "-p", "", *who, "--", "sh", "-c", script])
+    if password is None:
+        return cmd.replace("sudo -p", "sudo -n -p", 1)
+    return f"printf '%s\\n' {shlex.quote(password)} | {cmd.replace('sudo -p', 'sudo -S -p', 1)}"
+
+
+def apply_script(plan: HostPlan, nonce: str, password: str | None = None) -> str:
     """The one script that applies a host's changes; empty when nothing changes."""
     lines: list[str] = []
     for i, op in enumerate(plan.ops):
@@ -167,8 +181,11 @@ def apply_script(plan: HostPlan, nonce: str) -> str:
         if not op.changes:
             continue
         lines.append(f"printf '%s\\n' '@@specops:{nonce}:op:{i}'")
+        body = [c.render() for ch in op.changes for c in ch.commands]
+        if op.node.become:
+            body = [as_user("set -e\n" + "\n".join(body), op.node.become, password)]
         lines.append("( set -e")
-        lines += [c.render() for ch in op.changes for c in ch.commands]
+        lines += body
         lines.append(") </dev/null 2>&1")
         lines.append("rc=$?")
         lines.append(f"printf '\\n@@specops:{nonce}:rc:{i} %d\\n' \"$rc\"")
@@ -249,6 +266,7 @@ class Runner:
     # Fact fingerprints a saved plan was made with: a host whose facts differ is refused.
     expect: Mapping[str, Mapping[str, str]] | None = None
     timeout: float | None = None  # per command: the fact read, the apply script
+    become_password: str | None = field(default=None, repr=False)
     _sessions: list[_Session] = field(default_factory=list)
 
     def __enter__(self) -> Runner:
@@ -279,7 +297,10 @@ class Runner:
         t1 = time.monotonic()
         try:
             refs = needed_facts(hp)
-            facts, _ = gather(conn, refs, timeout=self.timeout)
+            # Ops that run as root must be planned from what root sees.
+            wrap = (lambda s: as_user(s, True, self.become_password)) if any(
+                op.become for op in hp.ops) else None  # fmt: skip
+            facts, _ = gather(conn, refs, timeout=self.timeout, wrap=wrap)
             s.sent += len(batch_script(list(dict.fromkeys(refs)), "0" * 16)) if refs else 0
         except FactError as e:
             return HostPlan(hp.name, target, error=str(e))
@@ -325,7 +346,7 @@ class Runner:
                 round_trips=s.conn.round_trips if s.conn else 0,
             )
         nonce = secrets.token_hex(8)
-        script = apply_script(plan, nonce)
+        script = apply_script(plan, nonce, self.become_password)
         stdout, tail = "", ""
         t0 = time.monotonic()
         if script:

@@ -10,7 +10,7 @@ host needs are read with one command (``gather``), delimited by markers.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -109,14 +109,21 @@ def split_batch(stdout: str, count: int, nonce: str) -> list[tuple[str, int] | N
 
 
 def gather(
-    conn: Connector, refs: Iterable[FactRef[Any]], timeout: float | None = None
+    conn: Connector,
+    refs: Iterable[FactRef[Any]],
+    timeout: float | None = None,
+    wrap: Callable[[str], str] | None = None,
 ) -> tuple[Facts, Result | None]:
-    """Read all ``refs`` in one round trip; parse each with its fact's parser."""
+    """Read all ``refs`` in one round trip; parse each with its fact's parser.
+
+    ``wrap`` turns the batch script into the one to send (e.g. through sudo).
+    """
     unique = list(dict.fromkeys(refs))
     if not unique:
         return Facts(), None
     nonce = secrets.token_hex(8)
-    result = conn.run("sh -s", stdin=batch_script(unique, nonce), timeout=timeout)
+    script = batch_script(unique, nonce)
+    result = conn.run("sh -s", stdin=wrap(script) + "\n" if wrap else script, timeout=timeout)
     if result.exited == 124 and "timed out" in result.stderr:
         raise FactError(unique[0], f"reading facts timed out after {timeout} s")
     values: dict[FactRef[Any], Any] = {}

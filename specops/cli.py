@@ -8,6 +8,7 @@ that could not be made; 2 ``plan --detailed-exitcode`` found changes;
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import math
 import sys
@@ -86,6 +87,11 @@ def _parser() -> argparse.ArgumentParser:
             "--stats",
             action="store_true",
             help="report round trips, bytes and time per phase for each host",
+        )
+        sp.add_argument(
+            "--ask-become-pass",
+            action="store_true",
+            help="ask for the sudo password of ops with become (never logged)",
         )
         sp.add_argument(
             "--timeout",
@@ -282,6 +288,7 @@ def _run(out: Console, args: argparse.Namespace, pool: Pool) -> int:
         connector=lambda hp: pool.get(hp.name, hp.connection),
         expect=expect,
         timeout=args.timeout,
+        become_password=getpass.getpass("sudo password: ") if args.ask_become_pass else None,
     )
     with runner as r, Progress(out, enabled=not args.json) as progress:
         plans = r.plan(on_done=progress.step("planning", len(program.hosts), events.planned))
