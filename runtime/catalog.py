@@ -7,10 +7,13 @@ from . import (  # noqa: F401  (registration happens on import)
     files,
     files_edit,
     files_transfer,
+    pkgmanagers,
     server,
     server_config,
     server_system,
     server_users,
+    service,
+    systemd,
 )
 from .operation import CATALOG, OPERATIONS
 

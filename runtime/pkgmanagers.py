@@ -1,0 +1,181 @@
+"""Packages beyond apt: dnf.packages, apk.packages, pacman.packages and server.packages.
+
+dnf, apk and pacman cannot run on the Debian hosts this project tests on: their
+commands and fact parsers are tested from fixtures (docs/operations.md says
+so). ``server.packages`` picks the host's manager from the ``packages.Manager``
+fact and plans like the matching op; on Debian it runs apt for real.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+from specops.compiler.catalog import arg
+
+from .apt import APT_GET
+from .command import Command, sh
+from .facts import Fact, FactRef, Facts
+from .operation import Action, Change, Operation, PlanError, register
+from .packages_facts import Apk, Deb, Manager, Pacman, Rpm
+
+NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+:@-]*$")
+
+
+def check_names(v: Any) -> str | None:
+    bad = [p for p in v if not NAME.match(p)]
+    return f"not package names: {', '.join(map(repr, bad))}" if bad else None
+
+
+@dataclass(frozen=True)
+class PackagesArgs:
+    packages: list[str] = arg(doc="Package names.", check=check_names)
+    present: bool = arg(True, doc="false removes them.")
+
+
+@dataclass(frozen=True)
+class Driver:
+    """How one package manager installs and removes, and which fact lists what is installed."""
+
+    name: str
+    fact: type[Fact[dict[str, str]]]
+    install: Command
+    remove: Command
+
+
+DRIVERS = {
+    "dnf": Driver("dnf", Rpm, sh("dnf", "install", "-y", "-q"), sh("dnf", "remove", "-y", "-q")),
+    "yum": Driver("yum", Rpm, sh("yum", "install", "-y", "-q"), sh("yum", "remove", "-y", "-q")),
+    "apk": Driver("apk", Apk, sh("apk", "add", "--no-progress", "-q"), sh("apk", "del", "-q")),
+    "pacman": Driver(
+        "pacman",
+        Pacman,
+        sh("pacman", "-S", "--noconfirm", "--needed", "--noprogressbar"),
+        sh("pacman", "-R", "--noconfirm"),
+    ),
+    "apt": Driver(
+        "apt", Deb, APT_GET + sh("install", "--no-install-recommends"), APT_GET + sh("remove")
+    ),
+}
+
+
+def plan_with(d: Driver, a: PackagesArgs, installed: dict[str, str]) -> list[Change]:
+    if a.present:
+        todo = [p for p in a.packages if p not in installed]
+        if not todo:
+            return []
+        cmd = d.install + sh(*todo)
+        return [Change(Action.CREATE, f"install {', '.join(todo)} ({d.name})", (cmd,))]
+    todo = [p for p in a.packages if p in installed]
+    if not todo:
+        return []
+    return [Change(Action.DELETE, f"remove {', '.join(todo)} ({d.name})", (d.remove + sh(*todo),))]
+
+
+def installed_after(a: PackagesArgs, installed: dict[str, str]) -> dict[str, str]:
+    out = dict(installed)
+    for p in a.packages:
+        if a.present:
+            out.setdefault(p, "(new)")
+        else:
+            out.pop(p, None)
+    return out
+
+
+class _ManagerPackages(Operation[PackagesArgs]):
+    manager: ClassVar[str]
+    Args = PackagesArgs
+    identity = ("packages",)
+
+    def facts(self, a: PackagesArgs) -> list[FactRef[Any]]:
+        return [DRIVERS[self.manager].fact.ref()]
+
+    def plan(self, a: PackagesArgs, f: Facts) -> list[Change]:
+        d = DRIVERS[self.manager]
+        return plan_with(d, a, f[d.fact.ref()])
+
+    def effects(self, a: PackagesArgs, f: Facts) -> Mapping[FactRef[Any], Any]:
+        d = DRIVERS[self.manager]
+        return {d.fact.ref(): installed_after(a, f[d.fact.ref()])}
+
+
+@register
+class DnfPackages(_ManagerPackages):
+    """Ensure RPM packages are installed with dnf (Fedora, RHEL, Rocky, Alma), or removed.
+
+    Tested from fixtures only: no dnf host runs here.
+    Example: ``[ops.web] op = "dnf.packages"  packages = ["nginx"]``
+    """
+
+    kind = "dnf.packages"
+    manager = "dnf"
+
+
+@register
+class ApkPackages(_ManagerPackages):
+    """Ensure Alpine packages are installed with apk, or removed.
+
+    Tested from fixtures only: no Alpine host runs here.
+    Example: ``[ops.web] op = "apk.packages"  packages = ["nginx"]``
+    """
+
+    kind = "apk.packages"
+    manager = "apk"
+
+
+@register
+class PacmanPackages(_ManagerPackages):
+    """Ensure Arch Linux packages are installed with pacman (``--needed``), or removed.
+
+    Tested from fixtures only: no Arch host runs here.
+    Example: ``[ops.web] op = "pacman.packages"  packages = ["nginx"]``
+    """
+
+    kind = "pacman.packages"
+    manager = "pacman"
+
+
+@dataclass(frozen=True)
+class ServerPackagesArgs:
+    packages: list[str] = arg(
+        doc="Package names (the same on every manager you target).", check=check_names
+    )
+    present: bool = arg(True, doc="false removes them.")
+    manager: Literal["auto", "apt", "dnf", "yum", "apk", "pacman"] = arg(
+        "auto", doc="Which package manager; auto detects the host's."
+    )
+
+
+@register
+class ServerPackages(Operation[ServerPackagesArgs]):
+    """Ensure packages are installed (or removed) with whatever package manager the host has.
+
+    apt does not refresh its lists here: use ``apt.packages`` for that control.
+    Example: ``[ops.tools] op = "server.packages"  packages = ["curl", "git"]``
+    """
+
+    kind = "server.packages"
+    Args = ServerPackagesArgs
+    identity = ("packages",)
+
+    def facts(self, a: ServerPackagesArgs) -> list[FactRef[Any]]:
+        # Which list fact matters depends on the manager, known only after the read:
+        # read them all (each prints nothing when its tool is missing).
+        facts = dict.fromkeys(d.fact for d in DRIVERS.values())
+        return [Manager.ref(), *(fact.ref() for fact in facts)]
+
+    def _driver(self, a: ServerPackagesArgs, f: Facts) -> Driver:
+        name = a.manager if a.manager != "auto" else f[Manager.ref()]
+        if name not in DRIVERS:
+            raise PlanError("no known package manager on this host (apt, dnf, yum, apk, pacman)")
+        return DRIVERS[name]
+
+    def plan(self, a: ServerPackagesArgs, f: Facts) -> list[Change]:
+        d = self._driver(a, f)
+        return plan_with(d, PackagesArgs(a.packages, a.present), f[d.fact.ref()])
+
+    def effects(self, a: ServerPackagesArgs, f: Facts) -> Mapping[FactRef[Any], Any]:
+        d = self._driver(a, f)
+        return {d.fact.ref(): installed_after(PackagesArgs(a.packages, a.present), f[d.fact.ref()])}
