@@ -117,9 +117,12 @@ def plan_ops(hp: HostProgram, facts: Facts) -> tuple[OpPlan, ...]:
         a = op.args(node.args)
         try:
             changes = tuple(op.plan(a, facts))
+            guess = next((facts.guessed[r] for r in op.facts(a) if r in facts.guessed), None)
+            if guess is not None:
+                changes = tuple(replace(ch, depends_on=guess) for ch in changes)
             if changes:
                 changed.add(node.id)
-                facts.update(op.effects(a, facts))
+                facts.update(op.effects(a, facts), by=node.id)
         except PlanError as e:
             out.append(OpPlan(node, (), _scrub(node, str(e))))
             continue

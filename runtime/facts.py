@@ -57,11 +57,23 @@ class FactRef(Generic[T]):
         return f"{self.fact.name}({args})"
 
 
+@dataclass(frozen=True)
+class Guess:
+    """An effect an op expects but cannot promise (``server.shell`` … ``creates``)."""
+
+    value: Any
+
+
 class Facts:
-    """Fact values by reference; a later op sees the predicted effects of earlier ones."""
+    """Fact values by reference; a later op sees the predicted effects of earlier ones.
+
+    Effects given as ``Guess`` are remembered with the op that guessed them: an op
+    that reads one is planned against it, and its changes are marked uncertain.
+    """
 
     def __init__(self, values: Mapping[FactRef[Any], Any] | None = None) -> None:
         self._values: dict[FactRef[Any], Any] = dict(values or {})
+        self.guessed: dict[FactRef[Any], str] = {}  # ref -> id of the op that guessed it
 
     def __getitem__(self, ref: FactRef[T]) -> T:
         value: T = self._values[ref]
@@ -70,8 +82,14 @@ class Facts:
     def __contains__(self, ref: object) -> bool:
         return ref in self._values
 
-    def update(self, values: Mapping[FactRef[Any], Any]) -> None:
-        self._values.update(values)
+    def update(self, values: Mapping[FactRef[Any], Any], by: str | None = None) -> None:
+        for ref, value in values.items():
+            if isinstance(value, Guess):
+                self._values[ref] = value.value
+                self.guessed[ref] = by or "an earlier op"
+            else:
+                self._values[ref] = value
+                self.guessed.pop(ref, None)
 
     def items(self) -> Iterable[tuple[FactRef[Any], Any]]:
         return self._values.items()

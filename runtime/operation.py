@@ -39,6 +39,9 @@ class Change:
     commands: tuple[Command, ...]
     diff: str | None = None
     hidden: bool = False  # commands carry sensitive values: never show them
+    # The id of an earlier op whose outcome this change depends on but that
+    # specops cannot predict: the plan shows it as uncertain, never as certain.
+    depends_on: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         shown = ["(hidden: sensitive)"] if self.hidden else [c.display() for c in self.commands]
@@ -49,6 +52,8 @@ class Change:
         }
         if self.diff is not None:
             out["diff"] = self.diff
+        if self.depends_on is not None:
+            out["uncertain"] = {"depends_on": self.depends_on}
         return out
 
 
@@ -65,6 +70,11 @@ class Operation(Generic[A]):
     kind: ClassVar[str]
     Args: ClassVar[type]
     identity: ClassVar[tuple[str, ...]] = ()
+    # What the optimizer needs to know (see compiler/catalog.py OpType).
+    resource: ClassVar[str] = ""
+    part_of: ClassVar[tuple[str, str] | None] = None
+    container: ClassVar[bool] = False
+    merge: ClassVar[str | None] = None
 
     def facts(self, a: A) -> list[FactRef[Any]]:
         return []
@@ -98,7 +108,11 @@ def register(cls: OpClass) -> OpClass:
         and _source(type(old)) == _source(cls)
         and (type(old).__qualname__ == cls.__qualname__)
     )
-    CATALOG.register(OpType(cls.kind, cls.Args, cls.__doc__ or "", cls.identity, builtin), again)
+    optype = OpType(
+        cls.kind, cls.Args, cls.__doc__ or "", cls.identity, builtin,
+        cls.resource, cls.part_of, cls.container, cls.merge,
+    )  # fmt: skip
+    CATALOG.register(optype, again)
     OPERATIONS[cls.kind] = cls()
     return cls
 

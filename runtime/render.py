@@ -50,13 +50,16 @@ def _op_lines(console: Console, op: OpPlan, width: int) -> None:
         )
         return
     for ch in op.changes:
-        console.print(
-            Text.assemble(
-                (f"  {ch.action.value} ", _STYLE[ch.action]),
-                (op.node.id.ljust(width), "bold"),
-                f"  {ch.summary}",
-            )
+        # "?" marks a change that rests on what an earlier op should do: a guess, not a fact.
+        mark = "?" if ch.depends_on else " "
+        line = Text.assemble(
+            (f" {mark}{ch.action.value} ", _STYLE[ch.action]),
+            (op.node.id.ljust(width), "bold"),
+            f"  {ch.summary}",
         )
+        if ch.depends_on:
+            line.append(f"  (depends on {ch.depends_on}; known after apply)", style="dim")
+        console.print(line)
         if ch.diff:
             console.print(_diff_text(ch.diff), end="")
 
@@ -70,10 +73,20 @@ def summary_line(plans: Sequence[HostPlan]) -> str:
         f"{c[Action.DELETE]} to remove"
     )
     line += f", {c[Action.RUN]} to run." if c[Action.RUN] else "."
+    unsure = sum(1 for p in plans for o in p.ops if any(ch.depends_on for ch in o.changes))
+    if unsure:
+        line += f" {unsure} marked ? rest{'s' if unsure == 1 else ''} on earlier steps."
     return line
 
 
-def print_plan(console: Console, plans: Sequence[HostPlan]) -> None:
+def print_plan(console: Console, plans: Sequence[HostPlan], by_op: bool | None = None) -> None:
+    """The plan per host, or per op with a host count when many hosts share changes.
+
+    ``by_op=None`` groups by op once there are ``BY_OP_FROM`` hosts or more.
+    """
+    if by_op or (by_op is None and len(plans) >= BY_OP_FROM):
+        _print_by_op(console, plans)
+        return
     for p in plans:
         head = _head(p.host, p.target)
         if p.error:
@@ -90,6 +103,32 @@ def print_plan(console: Console, plans: Sequence[HostPlan]) -> None:
         width = max(len(o.node.id) for o in changed)
         for op in changed:
             _op_lines(console, op, width)
+    console.print()
+    console.print(Text(summary_line(plans), style="bold"))
+
+
+BY_OP_FROM = 10
+
+
+def _print_by_op(console: Console, plans: Sequence[HostPlan]) -> None:
+    groups: dict[tuple[Any, ...], tuple[OpPlan, list[str]]] = {}
+    for p in plans:
+        for op in p.ops:
+            if not (op.changes or op.error):
+                continue
+            key = (op.node.id, op.error, tuple((c.action, c.summary, c.diff, c.depends_on)
+                                              for c in op.changes))  # fmt: skip
+            groups.setdefault(key, (op, []))[1].append(p.host)
+    for p in plans:
+        if p.error:
+            label = "unreachable" if p.unreachable else "error"
+            console.print(_head(p.host, p.target), Text(f"  {label}: {p.error}", style="bold red"))
+    width = max((len(op.node.id) for op, _ in groups.values()), default=0)
+    for op, hosts in groups.values():
+        shown = ", ".join(hosts[:5]) + (f" and {len(hosts) - 5} more" if len(hosts) > 5 else "")
+        count = f"{len(hosts)} host{'s' if len(hosts) != 1 else ''}"
+        console.print(Text.assemble((f"{count}: ", "bold"), (shown, "dim")))
+        _op_lines(console, op, width)
     console.print()
     console.print(Text(summary_line(plans), style="bold"))
 

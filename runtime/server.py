@@ -9,7 +9,7 @@ from typing import Any
 from specops.compiler.catalog import arg
 
 from .command import Command, raw, sh
-from .facts import Fact, FactRef, Facts
+from .facts import Fact, FactRef, Facts, Guess
 from .files import check_absolute
 from .files_facts import FileInfo, FileStat
 from .operation import Action, Change, Operation, register
@@ -77,7 +77,8 @@ class Shell(Operation[ShellArgs]):
     def effects(self, a: ShellArgs, f: Facts) -> Mapping[FactRef[Any], Any]:
         out: dict[FactRef[Any], Any] = {}
         if a.creates and f[FileInfo.ref(path=a.creates)] is None:
-            out[FileInfo.ref(path=a.creates)] = FileStat("file", "0644", "root", "root", 0)
+            # The command should create it; what it creates (type, mode) is its own business.
+            out[FileInfo.ref(path=a.creates)] = Guess(FileStat("file", "0644", "root", "root", 0))
         if a.unless:
             out[CommandStatus.ref(command=a.unless)] = 0
         return out

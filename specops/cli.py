@@ -89,6 +89,12 @@ def _parser() -> argparse.ArgumentParser:
             help="report round trips, bytes and time per phase for each host",
         )
         sp.add_argument(
+            "--by-op",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="group the plan by op with a host count (default: from 10 hosts on)",
+        )
+        sp.add_argument(
             "--ask-become-pass",
             action="store_true",
             help="ask for the sudo password of ops with become (never logged)",
@@ -297,7 +303,7 @@ def _run(out: Console, args: argparse.Namespace, pool: Pool) -> int:
                 planfile.save(args.out, program, plans, args.file)
             events.done("plan", plan_json(plans))
             if not args.json:
-                print_plan(out, plans)
+                print_plan(out, plans, args.by_op)
                 if args.out:
                     out.print(f"Saved the plan to {args.out}: specops apply {args.out}")
                 if args.stats:
@@ -311,7 +317,7 @@ def _run(out: Console, args: argparse.Namespace, pool: Pool) -> int:
             events.done("apply", {"refused": [p.host for p in stale]})
             return EXIT_ERROR
         if not args.json:
-            print_plan(out, plans)
+            print_plan(out, plans, args.by_op)
         if any(p.changed for p in plans) and not args.yes and not _confirm(out):
             out.print("Apply cancelled.")
             return EXIT_ERROR

@@ -138,3 +138,16 @@ def test_ssh_config_alias_is_honoured(fleet: SshFleet, tmp_path: Path) -> None:
     r = specops("apply", str(spec), "--yes", env={"HOME": str(home)})
     assert r.returncode == 0, r.stdout + r.stderr
     assert root.is_dir()
+
+
+def test_plan_grouped_by_op_counts_hosts(
+    site: tuple[Path, dict[str, Path]], tmp_path: Path
+) -> None:
+    spec, _ = site
+    shared = tmp_path / "never-created"
+    spec.write_text(spec.read_text() + f'[ops.same]\nop = "files.directory"\npath = "{shared}"\n')
+    r = specops("plan", str(spec), "--by-op")
+    assert r.returncode == 0, r.stderr
+    assert "3 hosts: h0, h1, h2" in r.stdout and f"create directory {shared}" in r.stdout
+    assert r.stdout.count(f"create directory {shared}") == 1
+    assert "Plan: " in r.stdout

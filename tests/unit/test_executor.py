@@ -114,3 +114,20 @@ def test_script_and_reader_agree_on_markers() -> None:
         ("b", Status.OK, ""),
         ("c", Status.CHANGED, "C\n"),
     ]
+
+
+def test_a_change_resting_on_a_guess_is_marked_uncertain(tmp_path: Path) -> None:
+    flag = tmp_path / "flag"
+    prog = program(
+        node("make", "server.shell", command=f"touch {flag}", creates=str(flag)),
+        node("fix", "files.file", path=str(flag), mode="0600"),
+        node("other", "files.directory", path=str(tmp_path / "d")),
+    )
+    with Runner(prog, connector=lambda hp: LocalConnector()) as r:
+        (plan,) = r.plan()
+        (result,) = r.apply()
+    make, fix, other = plan.ops
+    assert make.changes[0].depends_on is None and other.changes[0].depends_on is None
+    assert [c.depends_on for c in fix.changes] == ["make"]
+    assert [o.status for o in result.ops] == [Status.CHANGED] * 3
+    assert oct(flag.stat().st_mode & 0o777) == "0o600"
