@@ -57,6 +57,22 @@ class OpType:
     identity: tuple[str, ...] = ()
     # False for ops that user modules ([python] modules) registered.
     builtin: bool = True
+    # The sort of thing the op manages, shared by the kinds that manage the same
+    # things (every files.* op manages a "path"); empty: the kind is its own sort.
+    # The identity arguments name the thing (a list argument: one thing per item).
+    resource: str = ""
+    # A partial op declares one part of a thing (files.line: one line of a file):
+    # (kind, argument) names the op that declares the whole and the argument
+    # holding that part. Its thing is named by its first identity argument, the
+    # rest names the part. It composes with other parts, and with `kind` when the
+    # argument is unset; any other declaration of the thing conflicts with it.
+    part_of: tuple[str, str] | None = None
+    # The op makes its thing (a path) a directory: ops of the same resource on a
+    # path below it run after it.
+    container: bool = False
+    # A list argument: adjacent ops of this kind whose other arguments are all
+    # equal run as one node with the lists joined (one package transaction).
+    merge: str | None = None
 
     @property
     def summary(self) -> str:

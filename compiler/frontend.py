@@ -105,7 +105,7 @@ def compile_file(path: str, catalog: Catalog, opts: Options | None = None) -> Pr
         program = run_deploy(path, inv, catalog, lim, dict(opts.variables))
     else:
         program = lower_all(prepare(path, catalog, opts), lim, opts.tags, opts.skip_tags)
-    return optimize(program) if opts.optimized else program
+    return optimize(program, catalog) if opts.optimized else program
 
 
 def explain_vars(

@@ -44,6 +44,7 @@ UNKNOWN_HOST = Message("unknown-host", 'no host or group named "{name}"')
 UNKNOWN_REF = Message("unknown-reference", 'no op named "{name}"')
 CYCLE = Message("cycle", "{what} depend on each other in a cycle: {cycle}")
 DUPLICATE_ID = Message("duplicate-id", 'op id "{id}" is declared twice')
+CONFLICT = Message("conflict", "{a} and {b} both declare {thing}, differently")
 BAD_CONNECTION = Message("bad-connection", "{detail}")
 
 # Python deploys

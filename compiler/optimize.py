@@ -1,126 +1,87 @@
 """The optimizer: rewrite each host's op list without changing what it does.
 
-Passes, in this order:
+Input: a ``Program`` as lowering (or a Python deploy) produced it, one op list
+per host in source order. Output: the same program with each host's list
+rewritten by these passes, in this order:
 
-1. ``dedupe`` — identical ops (same kind, same canonical args) on one host
-   become one node whose origins, ``requires`` and tags are merged. It runs
-   first so that later passes never see the same work twice.
-2. ``order`` — a stable topological sort over ``requires`` and notify edges
-   (a handler after each op that notifies it); ties keep source order, so a
-   spec with no ``requires`` runs exactly as written. A cycle is a
-   diagnostic naming each op in it and where it was declared.
+1. ``dedupe`` (``optimize_dedupe``) — identical ops (same kind, same
+   canonical args) become one node whose origins, ``requires``, ``notify`` and
+   tags are merged. First, so that no later pass sees the same work twice and
+   two identical declarations are never reported as a conflict.
+2. ``conflicts`` (``optimize_conflicts``) — two ops that manage the same thing
+   (the catalog's ``resource`` and ``identity``) with different desired state
+   are an error naming both places. After dedupe (identical is not a
+   conflict), before ordering (no order makes a conflict right).
+3. ``order`` (``optimize_order``) — a stable topological sort over
+   ``requires``/``before``, handlers after their notifiers, and edges inferred
+   from the catalog (a path inside a directory another op creates; ops on one
+   thing keep their source order). Ties keep source order, so a spec without
+   ``requires`` runs exactly as written. A cycle is an error listing its edges.
+4. ``merge`` (``optimize_merge``) — adjacent ops of a kind the catalog marks
+   mergeable (a package list) with no edge between them become one node. Last,
+   because "adjacent" and "no edge" are only known once the order is final.
 
-The optimizer issue grows this list (conflicts, inferred edges, merging).
+Fact batching needs no pass: the runtime reads the union of the facts a host's
+ops need in one round trip, and the passes only ever remove or join ops.
+
+The optimizer is idempotent (optimizing twice changes nothing) and, given a
+``Log``, records what each pass did for ``specops compile --explain``.
 """
 
 from __future__ import annotations
 
-import heapq
-import itertools
-import json
-from dataclasses import replace
+from .catalog import Catalog
+from .diagnostics import Collector
+from .ir import HostProgram, Program
+from .optimize_conflicts import conflicts
+from .optimize_dedupe import dedupe
+from .optimize_merge import merge
+from .optimize_order import order
+from .optimize_types import HostPass, Log, Pass, Step
 
-from . import messages as m
-from .diagnostics import Diagnostic, SpecError, diag
-from .ir import HostProgram, OpNode, Program
+__all__ = [
+    "PASSES", "HostPass", "Log", "Step", "conflicts", "dedupe", "explain", "merge", "optimize",
+    "order",
+]  # fmt: skip
 
-
-def _key(op: OpNode) -> str:
-    return json.dumps([op.kind, op.args, op.handler, op.become], sort_keys=True, default=str)
-
-
-def dedupe(ops: tuple[OpNode, ...]) -> tuple[OpNode, ...]:
-    first: dict[str, int] = {}
-    out: list[OpNode] = []
-    renamed: dict[str, str] = {}
-    for op in ops:
-        k = _key(op)
-        if k not in first:
-            first[k] = len(out)
-            out.append(op)
-            continue
-        i = first[k]
-        kept = out[i]
-        renamed[op.id] = kept.id
-        out[i] = replace(
-            kept,
-            origin=kept.origin + tuple(s for s in op.origin if s not in kept.origin),
-            requires=kept.requires + tuple(r for r in op.requires if r not in kept.requires),
-            notify=kept.notify + tuple(n for n in op.notify if n not in kept.notify),
-            tags=kept.tags + tuple(t for t in op.tags if t not in kept.tags),
-        )
-    if not renamed:
-        return tuple(out)
-    # References to a merged op now point at the node that absorbed it.
-    result = []
-    for op in out:
-        reqs = tuple(
-            dict.fromkeys(renamed.get(r, r) for r in op.requires if renamed.get(r, r) != op.id)
-        )
-        result.append(replace(op, requires=reqs))
-    return tuple(result)
+PASSES: tuple[tuple[str, Pass], ...] = (
+    ("dedupe", dedupe),
+    ("conflicts", conflicts),
+    ("order", order),
+    ("merge", merge),
+)
 
 
-def order(ops: tuple[OpNode, ...]) -> tuple[OpNode, ...]:
-    index = {op.id: i for i, op in enumerate(ops)}
-    deps = {op.id: {r for r in op.requires if r in index} for op in ops}
-    for op in ops:  # a handler runs after everything that notifies it
-        for h in op.notify:
-            if h in deps and h != op.id:
-                deps[h].add(op.id)
-    users: dict[str, list[str]] = {op.id: [] for op in ops}
-    for op_id, ds in deps.items():
-        for d in ds:
-            users[d].append(op_id)
-    waiting = {k: len(v) for k, v in deps.items()}
-    ready = [index[k] for k, n in waiting.items() if n == 0]
-    heapq.heapify(ready)
-    out: list[OpNode] = []
-    while ready:
-        op = ops[heapq.heappop(ready)]
-        out.append(op)
-        for u in users[op.id]:
-            waiting[u] -= 1
-            if waiting[u] == 0:
-                heapq.heappush(ready, index[u])
-    if len(out) < len(ops):
-        raise SpecError([_cycle_error(ops, {k for k, n in waiting.items() if n})])
-    return tuple(out)
+def optimize(program: Program, catalog: Catalog | None = None, log: Log | None = None) -> Program:
+    """Run every pass on every host; conflicts of all hosts are reported together.
 
-
-def _cycle_error(ops: tuple[OpNode, ...], stuck: set[str]) -> Diagnostic:
-    by_id = {op.id: op for op in ops}
-    # Walk requires edges inside the stuck set until a node repeats: that is a cycle.
-    path: list[str] = []
-    node = min(stuck, key=lambda k: list(by_id).index(k))
-    while node not in path:
-        path.append(node)
-        node = next(r for r in by_id[node].requires if r in stuck)
-    cycle = [*path[path.index(node) :], node]
-    first = by_id[cycle[0]]
-    notes = [
-        (f"{a} requires {b}", by_id[a].origin[0])
-        for a, b in itertools.pairwise(cycle)
-        if by_id[a].origin
-    ]
-    return diag(
-        m.CYCLE,
-        first.origin[0] if first.origin else None,
-        what="ops",
-        cycle=" -> ".join(cycle),
-        notes=notes,
-        hint="remove one of these requires",
-    )
-
-
-PASSES = (dedupe, order)
-
-
-def optimize(program: Program) -> Program:
+    Without a catalog the passes that need one (conflicts, inferred edges,
+    merging) find nothing to do.
+    """
+    c = Collector()
     hosts = []
     for h in program.hosts:
+        ctx = HostPass(h.name, catalog, log)
         ops = h.ops
-        for p in PASSES:
-            ops = p(ops)
+        for _, p in PASSES:
+            ops = p(ops, ctx)
+            if ctx.diagnostics:
+                break  # later passes assume the earlier ones succeeded
+        c.extend(ctx.diagnostics)
         hosts.append(HostProgram(h.name, h.connection, ops))
+    c.check()
     return Program(tuple(hosts))
+
+
+def explain(log: Log) -> str:
+    """The log as text, grouped by host (the CLI prints this for ``--explain``)."""
+    if not log:
+        return "optimizer: nothing to do\n"
+    out: list[str] = []
+    host = None
+    for s in log:
+        if s.host != host:
+            host = s.host
+            out.append(f"{host}:")
+        out.append(f"  {s.pass_name}: {s.text}")
+    return "\n".join(out) + "\n"

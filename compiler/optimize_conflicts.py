@@ -1,0 +1,156 @@
+"""Pass 2, conflicts: two declarations of one thing that disagree are an error.
+
+What an op manages comes from the catalog, not from a list of kinds here:
+``OpType.resource`` names the sort of thing (kinds sharing it manage the same
+things: every ``files.*`` op manages a path) and ``OpType.identity`` names the
+arguments that say which thing (a list argument: one thing per item, so two
+package lists overlap item by item). Two ops on one thing are compatible when:
+
+- both declare the whole thing, with the same kind and the same desired state
+  (every argument besides the identity equal: two package lists that share
+  ``curl`` and both want it present are fine);
+- both declare a part (``OpType.part_of``, e.g. ``files.line``): different
+  parts always compose; the same part must be declared the same way;
+- one declares a part and the other is the whole kind that part belongs to,
+  with the argument holding the part unset (``files.line`` on a path that
+  ``files.file`` manages without ``content``).
+
+Anything else is a ``conflict`` diagnostic at the later op, with a note at the
+earlier one and a hint. Handlers are left out: they are actions run on
+notification (reload a service an op also manages), not declarations.
+
+It runs after dedupe (identical declarations are merged, not reported) and
+before ordering: no order makes two contradicting declarations right.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from . import messages as m
+from .catalog import OpType
+from .diagnostics import diag
+from .ir import OpNode
+from .optimize_types import HostPass
+
+Thing = tuple[str, tuple[str, ...]]  # (resource, identity values)
+
+
+def _text(v: Any) -> str:
+    return v if isinstance(v, str) else json.dumps(v, sort_keys=True, default=str)
+
+
+def _secret(op: OpNode, name: str) -> bool:
+    return any(p == name or p.startswith(name + ".") for p in op.sensitive)
+
+
+def things(op: OpNode, t: OpType | None) -> Iterator[tuple[Thing, str]]:
+    """Each thing ``op`` manages, with a label for messages (``path "/srv/app"``)."""
+    if t is None or not t.identity or op.handler:
+        return
+    names = t.identity[:1] if t.part_of else t.identity
+    if any(n not in op.args for n in names):
+        return
+    choices = []
+    for n in names:
+        v = op.args[n]
+        secret = _secret(op, n)
+        if isinstance(v, list):
+            choices.append([(_text(x), "(sensitive)" if secret else f'"{x}" (in {n})') for x in v])
+        else:
+            choices.append([(_text(v), f'{n} "(sensitive)"' if secret else f'{n} "{v}"')])
+    for combo in itertools.product(*choices):
+        yield (t.resource or t.kind, tuple(v for v, _ in combo)), ", ".join(s for _, s in combo)
+
+
+def _state(op: OpNode, t: OpType) -> dict[str, Any]:
+    return {k: v for k, v in op.args.items() if k not in t.identity}
+
+
+def _differ(p: OpNode, tp: OpType, q: OpNode, tq: OpType) -> str:
+    a, b = _state(q, tq), _state(p, tp)
+    names = [k for k in dict.fromkeys([*a, *b]) if a.get(k) != b.get(k)]
+    shown = []
+    for k in names:
+        if _secret(p, k) or _secret(q, k):
+            shown.append(k)
+        else:
+            shown.append(f"{k} ({_short(a.get(k))} vs {_short(b.get(k))})")
+    return (
+        f"they differ in {', '.join(shown)}: declare it once, or make both declarations "
+        "identical (identical ops are merged)"
+    )
+
+
+def _short(v: Any) -> str:
+    s = json.dumps(v, default=str, ensure_ascii=False)
+    return s if len(s) <= 40 else s[:37] + "..."
+
+
+def clash(p: OpNode, tp: OpType, q: OpNode, tq: OpType) -> str | None:
+    """Why ``p`` and ``q`` (declaring one thing) cannot both hold, as a hint; None if they can."""
+    if tp.part_of and tq.part_of:
+        same_part = p.kind == q.kind and all(p.args.get(n) == q.args.get(n) for n in tp.identity)
+        if same_part and _state(p, tp) != _state(q, tq):
+            return _differ(p, tp, q, tq)
+        return None
+    if tp.part_of or tq.part_of:
+        (part, tpart), (whole, _) = ((p, tp), (q, tq)) if tp.part_of else ((q, tq), (p, tp))
+        assert tpart.part_of is not None
+        kind, name = tpart.part_of
+        if whole.kind == kind and whole.args.get(name) is None:
+            return None
+        if whole.kind == kind:
+            return (
+                f"{part.id} edits part of the {name} that {whole.id} declares whole: "
+                f"put the change into {whole.id}'s {name}, or leave {name} unset"
+            )
+        return f"{part.kind} edits a {kind}, which {whole.kind} contradicts: keep one of them"
+    if p.kind != q.kind:
+        return f"one thing cannot be both a {q.kind} and a {p.kind}: keep one of them"
+    if _state(p, tp) != _state(q, tq):
+        return _differ(p, tp, q, tq)
+    return None
+
+
+def conflicts(ops: tuple[OpNode, ...], ctx: HostPass) -> tuple[OpNode, ...]:
+    if ctx.catalog is None:
+        return ops
+    seen: dict[Thing, list[OpNode]] = {}
+    reported: set[tuple[str, str]] = set()
+    for p in ops:
+        tp = ctx.optype(p.kind)
+        if tp is None:
+            continue
+        for thing, label in things(p, tp):
+            earlier = seen.setdefault(thing, [])
+            for q in earlier:
+                if (q.id, p.id) in reported:
+                    continue
+                tq = ctx.optype(q.kind)
+                assert tq is not None
+                hint = clash(p, tp, q, tq)
+                if hint is None:
+                    continue
+                reported.add((q.id, p.id))
+                ctx.diagnostics.append(
+                    diag(
+                        m.CONFLICT,
+                        p.origin[0] if p.origin else None,
+                        a=f"{q.id} ({q.kind})",
+                        b=f"{p.id} ({p.kind})",
+                        thing=label,
+                        notes=[(f"{q.id} declares it here", q.origin[0])] if q.origin else [],
+                        hint=hint,
+                    )
+                )
+            earlier.append(p)
+    shared = sum(1 for v in seen.values() if len(v) > 1)
+    if not ctx.diagnostics:
+        ctx.note(
+            "conflicts", f"{len(seen)} things declared, {shared} by more than one op, no conflict"
+        )
+    return ops

@@ -1,0 +1,175 @@
+"""Pass 3, order: a stable topological sort over declared and inferred edges.
+
+Edges (``after`` runs after ``before``), each with the reason ``--explain`` and
+cycle errors print:
+
+- ``requires`` (``before`` was turned into ``requires`` by lowering);
+- a handler after every op that notifies it;
+- inferred from the catalog: an op on a path inside a directory that another
+  op creates (``OpType.container``, same ``resource``) runs after it — ``mkdir``
+  before writing into it is the only order that works on a fresh host;
+- inferred, soft: ops that declare the same thing (see ``optimize_conflicts``)
+  keep their source order, so a ``requires`` elsewhere cannot swap them.
+  A soft edge gives way when it contradicts the others (it is dropped, and
+  ``--explain`` says so); every other edge is kept, and a cycle is an error.
+
+Ties keep source order (a heap keyed by source index), so a spec with no
+``requires`` runs exactly as written and an op moves only when an edge makes
+it. A cycle is a diagnostic listing its edges with each op's location and why
+each edge is there. Sorting an already sorted list changes nothing.
+
+It runs after conflicts (a contradiction is reported as such, not as an order)
+and before merging (which needs the final order and the edges).
+"""
+
+from __future__ import annotations
+
+import heapq
+import posixpath
+from collections import Counter
+from collections.abc import Iterable
+
+from . import messages as m
+from .diagnostics import Diagnostic, SpecError, diag
+from .ir import OpNode
+from .optimize_conflicts import Thing, things
+from .optimize_types import Edge, HostPass
+
+
+def declared_edges(ops: Iterable[OpNode], index: dict[str, int]) -> list[Edge]:
+    out = []
+    for op in ops:
+        for r in op.requires:
+            if r in index and r != op.id:
+                out.append(Edge(r, op.id, f"{op.id} requires {r}"))
+        for h in op.notify:
+            if h in index and h != op.id:
+                out.append(Edge(op.id, h, f"{h} is a handler {op.id} notifies", "handler"))
+    return out
+
+
+def inferred_edges(ops: tuple[OpNode, ...], ctx: HostPass) -> list[Edge]:
+    """Edges the catalog justifies: into directories, and source order on one thing."""
+    if ctx.catalog is None:
+        return []
+    out: list[Edge] = []
+    dirs: dict[tuple[str, str], str] = {}  # (resource, path) -> id of the op creating it
+    last: dict[Thing, str] = {}
+    keyed: list[tuple[OpNode, str, str]] = []
+    for op in ops:
+        t = ctx.optype(op.kind)
+        if t is None or op.handler:
+            continue
+        for thing, label in things(op, t):
+            if thing in last:
+                out.append(Edge(last[thing], op.id, f"both declare {label}: source order", "same"))
+            last[thing] = op.id
+        if t.resource and t.identity:
+            path = op.args.get(t.identity[0])
+            if isinstance(path, str) and path.startswith("/"):
+                keyed.append((op, t.resource, path))
+                if t.container:
+                    dirs.setdefault((t.resource, posixpath.normpath(path)), op.id)
+    if dirs:
+        for op, resource, path in keyed:
+            d = posixpath.normpath(path)
+            while d != "/":
+                d = posixpath.dirname(d)
+                owner = dirs.get((resource, d))
+                if owner is not None and owner != op.id:
+                    out.append(
+                        Edge(
+                            owner, op.id, f"{op.id} is inside {d}, which {owner} creates", "inside"
+                        )
+                    )
+                    break
+    return out
+
+
+def order(ops: tuple[OpNode, ...], ctx: HostPass | None = None) -> tuple[OpNode, ...]:
+    alone = ctx is None
+    ctx = ctx or HostPass("", None)
+    index = {op.id: i for i, op in enumerate(ops)}
+    edges = declared_edges(ops, index) + inferred_edges(ops, ctx)
+    while True:
+        out, stuck = _sort(ops, index, edges)
+        if not stuck:
+            break
+        cycle = _cycle(ops, index, edges, stuck)
+        soft = [e for e in cycle if not e.hard]
+        if not soft:
+            if alone:  # called on its own (tests, tools): no optimize() to collect it
+                raise SpecError([_cycle_error(ops, index, cycle)])
+            ctx.diagnostics.append(_cycle_error(ops, index, cycle))
+            return ops
+        for e in soft:
+            ctx.note("order", f"kept {e.after} before {e.before} (other edges say so): {e.reason}")
+        edges = [e for e in edges if all(e is not s for s in soft)]
+    ctx.edges = edges
+    moved = [e for e in edges if index[e.after] < index[e.before]]
+    counts = Counter(e.kind for e in edges)
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+    ctx.note(
+        "order",
+        f"{len(edges)} edges{f' ({kinds})' if kinds else ''}; "
+        + ("source order kept" if not moved else f"{len(moved)} moved"),
+    )
+    for e in moved:
+        ctx.note("order", f"moved {e.after} after {e.before}: {e.reason}")
+    return out
+
+
+def _sort(
+    ops: tuple[OpNode, ...], index: dict[str, int], edges: list[Edge]
+) -> tuple[tuple[OpNode, ...], set[str]]:
+    users: dict[str, list[str]] = {op.id: [] for op in ops}
+    waiting = dict.fromkeys(index, 0)
+    for e in edges:
+        users[e.before].append(e.after)
+        waiting[e.after] += 1
+    ready = [index[k] for k, n in waiting.items() if n == 0]
+    heapq.heapify(ready)
+    out: list[OpNode] = []
+    while ready:
+        op = ops[heapq.heappop(ready)]
+        out.append(op)
+        for u in users[op.id]:
+            waiting[u] -= 1
+            if waiting[u] == 0:
+                heapq.heappush(ready, index[u])
+    return tuple(out), {k for k, n in waiting.items() if n}
+
+
+def _cycle(
+    ops: tuple[OpNode, ...], index: dict[str, int], edges: list[Edge], stuck: set[str]
+) -> list[Edge]:
+    """The edges of one cycle among the ``stuck`` ops, starting at the earliest declared."""
+    into: dict[str, list[Edge]] = {}
+    for e in edges:
+        if e.after in stuck and e.before in stuck:
+            into.setdefault(e.after, []).append(e)
+    path: list[Edge] = []
+    seen: dict[str, int] = {}
+    node = min(stuck, key=index.__getitem__)
+    while node not in seen:
+        seen[node] = len(path)
+        e = into[node][0]  # a stuck op waits on at least one other stuck op
+        path.append(e)
+        node = e.before
+    return path[seen[node] :]
+
+
+def _cycle_error(ops: tuple[OpNode, ...], index: dict[str, int], cycle: list[Edge]) -> Diagnostic:
+    first = ops[index[cycle[0].after]]
+    names = [e.after for e in cycle] + [cycle[0].after]
+    notes = [(e.reason, ops[index[e.after]].origin[0]) for e in cycle if ops[index[e.after]].origin]
+    inferred = any(e.kind != "requires" for e in cycle)
+    return diag(
+        m.CYCLE,
+        first.origin[0] if first.origin else None,
+        what="ops",
+        cycle=" -> ".join(names),
+        notes=notes,
+        hint="remove one of these requires"
+        + ("; the other edges follow from what the ops manage" if inferred else ""),
+    )

@@ -1,0 +1,85 @@
+"""A toy catalog for the optimizer tests: files-like and package-like kinds, no runtime."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from specops.compiler.catalog import Catalog, OpType
+from specops.compiler.ir import LOCAL, HostProgram, OpNode, Program
+from specops.compiler.source import Span
+
+
+@dataclass(frozen=True)
+class DirArgs:
+    path: str
+    mode: str | None = None
+
+
+@dataclass(frozen=True)
+class FileArgs:
+    path: str
+    content: str | None = None
+
+
+@dataclass(frozen=True)
+class LineArgs:
+    path: str
+    line: str
+    present: bool = True
+
+
+@dataclass(frozen=True)
+class AbsentArgs:
+    path: str
+
+
+@dataclass(frozen=True)
+class PkgArgs:
+    packages: list[str] = field(default_factory=list)
+    state: str = "present"
+
+
+def catalog(merge: bool = True) -> Catalog:
+    c = Catalog()
+    for op in (
+        OpType("t.dir", DirArgs, identity=("path",), resource="path", container=True),
+        OpType("t.file", FileArgs, identity=("path",), resource="path"),
+        OpType(
+            "t.line", LineArgs, identity=("path", "line"), resource="path",
+            part_of=("t.file", "content"),
+        ),
+        OpType("t.absent", AbsentArgs, identity=("path",), resource="path"),
+        OpType("t.pkgs", PkgArgs, identity=("packages",), merge="packages" if merge else None),
+        OpType("t.shell", AbsentArgs),
+    ):  # fmt: skip
+        c.register(op)
+    return c
+
+
+def node(
+    i: str,
+    kind: str,
+    at: int = 1,
+    requires: tuple[str, ...] = (),
+    notify: tuple[str, ...] = (),
+    handler: bool = False,
+    **args: Any,
+) -> OpNode:
+    return OpNode(
+        i,
+        kind,
+        args,
+        requires=requires,
+        notify=notify,
+        handler=handler,
+        origin=(Span("s.toml", at, 1, at, 2),),
+    )
+
+
+def program(*ops: OpNode) -> Program:
+    return Program((HostProgram("h", LOCAL, ops),))
+
+
+def ids(p: Program) -> list[str]:
+    return [o.id for o in p.hosts[0].ops]
