@@ -75,9 +75,6 @@ class OpNode:
     # The ids of the ops the optimizer merged into this node (empty when it was
     # not merged): the runtime reports an outcome for each of them.
     parts: tuple[str, ...] = ()
-    # The ids of the ops the optimizer merged into this node (empty when it was
-    # not merged): the runtime reports an outcome for each of them.
-    parts: tuple[str, ...] = ()
 
     def to_json(self, origins: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -93,8 +90,6 @@ class OpNode:
         }
         if self.desc is not None:
             out["desc"] = self.desc
-        if self.parts:
-            out["parts"] = list(self.parts)
         if self.parts:
             out["parts"] = list(self.parts)
         if origins:
