@@ -27,6 +27,7 @@ from specops.compiler.redact import scrub, secret_values
 
 from .connectors import ConnectError, Connector, connect
 from .facts import FactError, FactRef, Facts, batch_script, gather
+from .notify_facts import Pending, clear, leave, marker
 from .operation import OPERATIONS, Action, Change, PlanError
 
 
@@ -107,11 +108,11 @@ def plan_ops(hp: HostProgram, facts: Facts) -> tuple[OpPlan, ...]:
     """Plan every op against the facts, each seeing the predicted effects of earlier ones."""
     out: list[OpPlan] = []
     changed: set[str] = set()
+    pending = facts.get(Pending.ref(), frozenset())
     for node in hp.ops:
-        if node.handler and not any(
-            n.id in changed for n in hp.ops if node.id in n.notify
-        ):  # a handler nothing changed has nothing to do
-            out.append(OpPlan(node, ()))
+        notified = any(n.id in changed for n in hp.ops if node.id in n.notify)
+        if node.handler and not notified and marker(node.id) not in pending:
+            out.append(OpPlan(node, ()))  # a handler nothing changed has nothing to do
             continue
         op = OPERATIONS[node.kind]
         a = op.args(node.args)
@@ -155,7 +156,7 @@ def _redact(node: OpNode, changes: tuple[Change, ...]) -> tuple[Change, ...]:
 
 
 def needed_facts(hp: HostProgram) -> list[FactRef[Any]]:
-    refs: list[FactRef[Any]] = []
+    refs: list[FactRef[Any]] = [Pending.ref()] if any(op.handler for op in hp.ops) else []
     for node in hp.ops:
         op = OPERATIONS[node.kind]
         refs.extend(op.facts(op.args(node.args)))
@@ -178,6 +179,7 @@ def as_user(script: str, user: bool | str, password: str | None) -> str:
 def apply_script(plan: HostPlan, nonce: str, password: str | None = None) -> str:
     """The one script that applies a host's changes; empty when nothing changes."""
     lines: list[str] = []
+    handler_ids = {op.node.id for op in plan.ops if op.node.handler}
     for i, op in enumerate(plan.ops):
         if op.error:
             break  # ops after a refused one must not run: they may depend on it
@@ -187,6 +189,12 @@ def apply_script(plan: HostPlan, nonce: str, password: str | None = None) -> str
         body = [c.render() for ch in op.changes for c in ch.commands]
         if op.node.become:
             body = [as_user("set -e\n" + "\n".join(body), op.node.become, password)]
+        # Notifications are kept on the host until their handler has run (notify_facts).
+        handlers = [h for h in op.node.notify if h in handler_ids]
+        if handlers:
+            body.append(leave(handlers))
+        if op.node.handler:
+            body.append(clear(op.node.id))
         lines.append("( set -e")
         lines += body
         lines.append(") </dev/null 2>&1")

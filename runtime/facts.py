@@ -82,6 +82,9 @@ class Facts:
     def __contains__(self, ref: object) -> bool:
         return ref in self._values
 
+    def get(self, ref: FactRef[T], default: T) -> T:
+        return self[ref] if ref in self._values else default
+
     def update(self, values: Mapping[FactRef[Any], Any], by: str | None = None) -> None:
         for ref, value in values.items():
             if isinstance(value, Guess):

@@ -72,6 +72,9 @@ def from_json(t: Any, v: Any) -> Any:
     if origin is list:
         (inner,) = typing.get_args(t)
         return [from_json(inner, x) for x in v]
+    if origin is frozenset:
+        (inner,) = typing.get_args(t)
+        return frozenset(from_json(inner, x) for x in v)
     if origin is dict:
         _, inner = typing.get_args(t)
         return {k: from_json(inner, x) for k, x in v.items()}
@@ -88,6 +91,8 @@ def to_json(v: Any) -> Any:
             return {"base64": base64.b64encode(v).decode()}
     if isinstance(v, list | tuple):
         return [to_json(x) for x in v]
+    if isinstance(v, frozenset | set):
+        return sorted(to_json(x) for x in v)
     if isinstance(v, dict):
         return {k: to_json(x) for k, x in v.items()}
     return v
