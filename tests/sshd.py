@@ -178,7 +178,17 @@ class _Server:
 class SshFleet:
     """A context manager running ``n`` sshd processes on 127.0.0.(first_octet + i)."""
 
-    def __init__(self, n: int, base_dir: Path, first_octet: int = 11) -> None:
+    def __init__(
+        self,
+        n: int,
+        base_dir: Path,
+        first_octet: int = 11,
+        *,
+        user: str = "root",
+        log_level: str = "ERROR",
+    ) -> None:
+        """``user`` is the account clients log in as (it must exist and not be locked);
+        ``log_level`` is sshd's ``LogLevel`` (``VERBOSE`` logs every session started)."""
         if n < 1:
             raise ValueError("a fleet needs at least one host")
         if first_octet < 1 or first_octet + n - 1 > 254:
@@ -190,6 +200,8 @@ class SshFleet:
         self.base_dir: Path = Path(base_dir).resolve()
         self.hosts: list[SshHost] = []
         self.known_hosts: Path = self.base_dir / "fleet.known_hosts"
+        self.user: str = user
+        self.log_level: str = log_level
         self._servers: list[_Server] = []
 
         self.base_dir.mkdir(parents=True, exist_ok=True)
@@ -232,7 +244,7 @@ class SshFleet:
                     "UsePAM no",
                     "StrictModes no",
                     "Subsystem sftp internal-sftp",
-                    "LogLevel ERROR",
+                    f"LogLevel {self.log_level}",
                     "MaxSessions 50",
                     "MaxStartups 200",
                     "",
@@ -288,7 +300,7 @@ class SshFleet:
             name=server.name,
             address=server.address,
             port=server.port,
-            user="root",
+            user=self.user,
             key_file=self.key_file,
             known_hosts=known_hosts,
             scratch=server.dir / "scratch",
