@@ -28,6 +28,9 @@ from specops.compiler.ir import Connection
 from .base import TIMEOUT_EXIT, ConnectError, OutputSink, Result, TransferError, encode, text
 
 
+LOST_EXIT = 255  # as ssh(1) exits when the connection fails
+
+
 def _exec_channel(
     transport: Any,
     command: str,
@@ -66,6 +69,10 @@ def _exec_channel(
                 take(err, "stderr", chan.recv_stderr(65536))
             elif chan.exit_status_ready():
                 break
+            elif chan.closed or not transport.is_active():
+                # The connection died (sshd killed, network gone): no exit status will come.
+                stderr = text(b"".join(err)) + "\nconnection lost"
+                return Result(command, LOST_EXIT, text(b"".join(out)), stderr)
             else:
                 left = deadline - time.monotonic() if deadline else 1.0
                 if left <= 0:
@@ -78,10 +85,16 @@ def _exec_channel(
                 take(out, "stdout", chan.recv(65536))
             elif chan.recv_stderr_ready():
                 take(err, "stderr", chan.recv_stderr(65536))
-            elif not select.select([chan], [], [], 1.0)[0] and chan.closed:
-                break
+            elif chan.closed or not transport.is_active():
+                break  # no more data will come: do not wait on a dead channel
+            else:
+                select.select([chan], [], [], 1.0)
         writer.join(timeout=1.0)
-        return Result(command, chan.recv_exit_status(), text(b"".join(out)), text(b"".join(err)))
+        status = chan.recv_exit_status()
+        if status == -1:  # paramiko's value when the channel closed without an exit status
+            stderr = text(b"".join(err)) + "\nconnection lost"
+            return Result(command, LOST_EXIT, text(b"".join(out)), stderr)
+        return Result(command, status, text(b"".join(out)), text(b"".join(err)))
     finally:
         chan.close()
 
