@@ -27,7 +27,6 @@ from specops.compiler.ir import Connection
 
 from .base import TIMEOUT_EXIT, ConnectError, OutputSink, Result, TransferError, encode, text
 
-
 LOST_EXIT = 255  # as ssh(1) exits when the connection fails
 
 
