@@ -158,6 +158,8 @@ def gather(
             values[ref] = ref.fact.parse(output)
         except (ValueError, IndexError) as e:
             raise FactError(ref, f"unexpected output: {e}") from None
+        except Exception as e:  # a parser bug must still be a host error, not a traceback
+            raise FactError(ref, f"could not parse the output ({type(e).__name__}: {e})") from None
     return Facts(values), result
 
 

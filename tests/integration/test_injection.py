@@ -1,0 +1,113 @@
+"""No injection: hostile strings in every argument of the file and shell ops, applied over
+real SSH, produce exactly the declared state and run nothing else."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from specops.compiler.catalog import validate_args
+from specops.compiler.ir import Connection, HostProgram, OpNode, Program
+from specops.runtime.catalog import CATALOG
+from specops.runtime.executor import Runner, Status
+from tests.sshd import SshFleet
+
+pytestmark = pytest.mark.fleet
+
+HOSTILE = [
+    "'",
+    '"',
+    "$(touch PWNED)",
+    "`touch PWNED`",
+    "; touch PWNED",
+    "\n",
+    "-rf",
+    "--",
+    " ",
+    "*",
+    "?",
+    "[a]",
+    "$HOME",
+    "${IFS}",
+    "\\",
+    "ü",
+    "日本",
+    "|",
+    "&",
+    ">",
+    "<",
+    "#",
+    "%s",
+    "\t",
+]
+piece = st.sampled_from(HOSTILE) | st.text(alphabet="ab-._ ", min_size=1, max_size=3)
+name = (
+    st.lists(piece, min_size=1, max_size=4)
+    .map("".join)
+    .filter(lambda s: "/" not in s and s not in (".", "..") and "\n" not in s and "\x00" not in s)
+)
+text = st.lists(piece, max_size=6).map("".join)
+
+
+def node(op_id: str, kind: str, **args: Any) -> OpNode:
+    optype = CATALOG.get(kind)
+    assert optype is not None
+    canonical, problems = validate_args(optype, args, lambda _: None, lambda _: None, None)
+    assert canonical is not None, problems
+    return OpNode(op_id, kind, canonical)
+
+
+def everything_under(root: Path) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*")}
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    dirname=name,
+    filename=name,
+    content=text,
+    line=text.filter(lambda s: "\n" not in s),
+    target=name,
+)
+def test_hostile_arguments(
+    fleet: SshFleet,
+    tmp_path_factory: pytest.TempPathFactory,
+    dirname: str,
+    filename: str,
+    content: str,
+    line: str,
+    target: str,
+) -> None:
+    h = fleet.hosts[0]
+    root = tmp_path_factory.mktemp("inj")
+    d = f"{root}/{dirname}"
+    ops = (
+        node("dir", "files.directory", path=d, mode="0750"),
+        node("file", "files.file", path=f"{d}/{filename}", content=content),
+        node("line", "files.line", path=f"{d}/lines", line=line or "x"),
+        node("link", "files.link", path=f"{d}/link", target=target),
+        node("shell", "server.shell", command="true", creates=f"{d}/{filename}.never"),
+    )
+    conn = Connection(
+        "ssh",
+        h.user,
+        h.address,
+        h.port,
+        {"key": str(h.key_file), "known_hosts": str(h.known_hosts)},
+    )
+    with Runner(Program((HostProgram("h", conn, ops),))) as r:
+        r.plan()
+        (result,) = r.apply()
+    assert [o.status for o in result.ops] == [Status.CHANGED] * 5, result
+    assert Path(d).is_dir() and oct(Path(d).stat().st_mode & 0o777) == "0o750"
+    assert Path(d, filename).read_text() == content
+    assert Path(d, "lines").read_text() == (line or "x") + "\n"
+    assert os.readlink(Path(d, "link")) == target
+    found = everything_under(root)
+    assert found == {dirname, f"{dirname}/{filename}", f"{dirname}/lines", f"{dirname}/link"}
+    assert not Path.home().joinpath("PWNED").exists() and not Path("PWNED").exists()
