@@ -3,6 +3,8 @@ executor reports against the host), never any other exception, a hang or a crash
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -42,7 +44,6 @@ OUTPUTS = st.one_of(
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(output=OUTPUTS)
 def test_parser_survives_any_output(name: str, output: str) -> None:
-    try:
+    # Any other exception fails the test; these two are the parsers' documented "no".
+    with contextlib.suppress(ValueError, IndexError):
         Fact.registry[name].parse(output)
-    except (ValueError, IndexError):
-        pass
