@@ -31,6 +31,10 @@ LOADERS: dict[str, Loader] = {
 }
 
 
+# A spec is hand-written text; a bigger file is a mistake (or an attack on memory).
+MAX_SPEC_BYTES = 10 * 1024 * 1024
+
+
 def load(path: str | os.PathLike[str]) -> Document:
     """Read the spec file at ``path`` and load it by its extension.
 
@@ -41,6 +45,20 @@ def load(path: str | os.PathLike[str]) -> Document:
     file = os.fspath(path)
     loader = _loader_for(file)
     try:
+        size = Path(file).stat().st_size
+        if size > MAX_SPEC_BYTES:
+            reason = f"it is {size} bytes; spec files are read up to {MAX_SPEC_BYTES}"
+            raise SpecError(
+                [
+                    diag(
+                        FILE_NOT_FOUND,
+                        None,
+                        path=file,
+                        reason=reason,
+                        hint="split it with include, or load data with file()",
+                    )
+                ]
+            )
         raw = Path(file).read_bytes()
     except OSError as e:
         reason = e.strerror or str(e)

@@ -672,3 +672,14 @@ def test_any_text_loads_or_raises_spec_error(text: str) -> None:
             for span in [*doc.spans.values(), *doc.key_spans.values()]:
                 assert min(span.line, span.col) >= 1, span
                 assert (span.line, span.col) <= (span.end_line, span.end_col), span
+
+
+def test_a_huge_spec_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    from specops.compiler.load import MAX_SPEC_BYTES, load
+
+    big = tmp_path / "big.toml"
+    with big.open("wb") as f:
+        f.truncate(MAX_SPEC_BYTES + 1)  # sparse: no real disk or memory used
+    with pytest.raises(SpecError) as e:
+        load(big)
+    assert e.value.diagnostics[0].code == "file-not-found" and "bytes" in e.value.diagnostics[0].message
