@@ -14,6 +14,7 @@ in, in field order.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from collections.abc import Callable, Collection, Iterator, Mapping
@@ -82,7 +83,13 @@ class OpType:
         return list(dataclasses.fields(self.args))
 
     def hints(self) -> dict[str, Any]:
-        return typing.get_type_hints(self.args)
+        return _type_hints(self.args)
+
+
+@functools.cache
+def _type_hints(cls: type) -> dict[str, Any]:
+    """Resolved annotations of an argument class, computed once (read-only)."""
+    return typing.get_type_hints(cls)
 
 
 class Catalog:

@@ -57,13 +57,28 @@ class Evaluator:
     functions: Mapping[str, Function]
     c: Collector
     secrets: set[str] = field(default_factory=set)  # every secret value met so far
+    # Parsed templates by (document, path, text): a spec string is parsed once,
+    # not once per host (parsing dominated compiling large inventories).
+    parsed: dict[tuple[int, Path, str], tuple[Any, Locator]] = field(default_factory=dict)
+
+    def _parsed(
+        self, doc: Document, path: Path, text: str, expression: bool
+    ) -> tuple[Any, Locator]:
+        key = (id(doc), (*path, expression), text)
+        hit = self.parsed.get(key)
+        if hit is None:
+            loc = locator(doc, path, text)
+            if not expression:
+                self.c.extend(template_errors(text, loc))
+            tree = parse_expression(text, loc) if expression else parse_template(text, loc)
+            hit = self.parsed[key] = (tree, loc)
+        return hit
 
     def value(self, doc: Document, path: Path, v: Any, scope: Mapping[str, Any]) -> Any:
         """Render every template inside ``v`` (strings, lists, maps)."""
         if isinstance(v, str):
-            loc = locator(doc, path, v)
-            self.c.extend(template_errors(v, loc))
-            return render(parse_template(v, loc), Env(scope, loc, self.functions))
+            template, loc = self._parsed(doc, path, v, expression=False)
+            return render(template, Env(scope, loc, self.functions))
         if isinstance(v, list):
             return [self.value(doc, (*path, i), x, scope) for i, x in enumerate(v)]
         if isinstance(v, dict):
@@ -71,8 +86,8 @@ class Evaluator:
         return v
 
     def expression(self, doc: Document, path: Path, text: str, scope: Mapping[str, Any]) -> Any:
-        loc = locator(doc, path, text)
-        return evaluate(parse_expression(text, loc), Env(scope, loc, self.functions))
+        tree, loc = self._parsed(doc, path, text, expression=True)
+        return evaluate(tree, Env(scope, loc, self.functions))
 
     def guarded(self, f: Callable[[], Any]) -> tuple[bool, Any]:
         """Run ``f``; a diagnostic is collected and reported as (False, None)."""
@@ -413,8 +428,10 @@ def _lower_op(
     optype = low.catalog.get(decl.kind)
     if optype is None:
         return []
-    op_hosts = _hosts_of(low.inventory, decl.hosts, doc, (*decl.path, "hosts"), c)
-    if host.name not in op_hosts:
+    # No "hosts" means every host: skip building the set of all names per op and host.
+    if decl.hosts is not None and host.name not in _hosts_of(
+        low.inventory, decl.hosts, doc, (*decl.path, "hosts"), c
+    ):
         return []
     items: list[tuple[str | None, dict[str, Any]]] = [(None, {})]
     if decl.for_each is not None:
