@@ -79,6 +79,7 @@ class Packages(Operation[PackagesArgs]):
     kind = "apt.packages"
     Args = PackagesArgs
     identity = ("packages",)
+    merge = "packages"  # adjacent installs run as one apt-get transaction
 
     def facts(self, a: PackagesArgs) -> list[FactRef[Any]]:
         refs: list[FactRef[Any]] = [Deb.ref()]

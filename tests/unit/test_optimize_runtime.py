@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from specops.compiler.catalog import Catalog, validate_args
+from specops.compiler.catalog import validate_args
 from specops.compiler.ir import LOCAL, HostProgram, OpNode, Program
 from specops.compiler.optimize import optimize
 from specops.runtime.catalog import CATALOG
@@ -23,14 +23,6 @@ def node(i: str, kind: str, **args: object) -> OpNode:
     canonical, problems = validate_args(op, args, lambda _: None, lambda _: None, None)
     assert canonical is not None, problems
     return OpNode(i, kind, canonical)
-
-
-def with_apt_merge() -> Catalog:
-    """The runtime catalog, with apt.packages mergeable whether or not it declares so yet."""
-    c = Catalog()
-    for t in CATALOG:
-        c.register(replace(t, merge="packages") if t.kind == "apt.packages" else t)
-    return c
 
 
 def test_a_merged_node_reports_an_outcome_for_each_original_op() -> None:
@@ -66,8 +58,10 @@ def test_deduped_ops_keep_one_fact_read_and_one_apply_script(tmp_path: Path) -> 
 
 @pytest.mark.skipif(shutil.which("dpkg-query") is None, reason="needs a Debian host")
 def test_merged_packages_read_facts_once_and_plan_each_package() -> None:
+    apt = CATALOG.get("apt.packages")
+    assert apt is not None and apt.merge == "packages"
     ops = tuple(node(f"pkgs[{p}]", "apt.packages", packages=[p]) for p in ("bash", "coreutils"))
-    program = optimize(Program((HostProgram("h", LOCAL, ops),)), with_apt_merge())
+    program = optimize(Program((HostProgram("h", LOCAL, ops),)), CATALOG)
     (hp,) = program.hosts
     (merged,) = hp.ops
     assert merged.parts == ("pkgs[bash]", "pkgs[coreutils]")
