@@ -17,6 +17,7 @@ from specops.compiler.catalog import arg
 
 from .command import Command, raw, sh
 from .facts import FactRef, Facts
+from .files import check_absolute
 from .files_facts import FileContent, FileInfo
 from .managed import content_effects, content_facts, ensure_content
 from .operation import Action, Change, Operation, PlanError, register
@@ -310,3 +311,53 @@ class Hold(Operation[HoldArgs]):
     def effects(self, a: HoldArgs, f: Facts) -> Mapping[FactRef[Any], Any]:
         holds = {*f[AptHolds.ref()]} - {a.package}
         return {AptHolds.ref(): sorted(holds | ({a.package} if a.held else set()))}
+
+
+@dataclass(frozen=True)
+class DebArgs:
+    path: str = arg(
+        doc="The .deb file on the host (download it first with files.download).",
+        check=check_absolute,
+    )
+    package: str = arg(doc="The package it contains.", check=lambda v: check_packages([v]))
+    version: str | None = arg(
+        None, doc="The version it contains; when set, another installed version is replaced."
+    )
+
+
+@register
+class DebFile(Operation[DebArgs]):
+    """Ensure a package from a .deb file on the host is installed (dependencies through apt).
+
+    Example: ``[ops.tool] op = "apt.deb"  path = "/opt/tool_1.2_amd64.deb"  package = "tool"
+    version = "1.2"``
+    """
+
+    kind = "apt.deb"
+    Args = DebArgs
+    identity = ("package",)
+
+    def facts(self, a: DebArgs) -> list[FactRef[Any]]:
+        return [Deb.ref()]
+
+    def plan(self, a: DebArgs, f: Facts) -> list[Change]:
+        have = f[Deb.ref()].get(a.package)
+        if have is not None and (a.version is None or have == a.version):
+            return []
+        # apt-get installs a file when the argument contains a slash (and pulls its dependencies).
+        cmd = APT_GET + sh("install", "--no-install-recommends", a.path)
+        verb = (
+            f"install {a.package}"
+            if have is None
+            else f"replace {a.package} {have} with {a.version}"
+        )
+        return [
+            Change(
+                Action.CREATE if have is None else Action.UPDATE, f"{verb} from {a.path}", (cmd,)
+            )
+        ]
+
+    def effects(self, a: DebArgs, f: Facts) -> Mapping[FactRef[Any], Any]:
+        installed = f[Deb.ref()].copy()
+        installed[a.package] = a.version or installed.get(a.package, "(new)")
+        return {Deb.ref(): installed}

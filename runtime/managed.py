@@ -17,12 +17,13 @@ Two ways to write, chosen by where the new content comes from:
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Mapping
 from typing import Any
 
 from specops.compiler.catalog import MODE_HINT, arg, check_octal_mode
 
-from .command import Command
+from .command import Command, sh
 from .facts import FactRef, Facts
 from .files import attr_changes, check_absolute, unified_diff
 from .files_facts import Content, FileContent, FileInfo, FileStat
@@ -73,16 +74,21 @@ def ensure_content(
     group: str | None = None,
     exact: bool = True,
     what: str = "file",
+    parents: bool = False,
 ) -> list[Change]:
-    """Changes that make ``path`` hold ``data`` with the given mode and owner."""
+    """Changes that make ``path`` hold ``data`` with the given mode and owner.
+
+    ``parents`` creates missing parent directories of a new file (mode 0755).
+    """
     st, cur = current(path, f)
     if st is None:
         cmd = write_file(path, data, mode=mode, user=user, group=group, existing=False)
+        mk = [sh("mkdir", "-p", "--", posixpath.dirname(path))] if parents else []
         return [
             Change(
                 Action.CREATE,
                 f"create {what} {path} ({len(data)} bytes)",
-                (cmd,),
+                (*mk, cmd),
                 unified_diff(path, None, data),
             )
         ]

@@ -18,6 +18,7 @@ from specops.compiler.catalog import arg
 from .apt import APT_GET
 from .command import Command, sh
 from .facts import Fact, FactRef, Facts
+from .managed import content_effects, content_facts, current, encode, ensure_content, text_of
 from .operation import Action, Change, Operation, PlanError, register
 from .packages_facts import Apk, Deb, Manager, Pacman, Rpm
 
@@ -179,3 +180,115 @@ class ServerPackages(Operation[ServerPackagesArgs]):
     def effects(self, a: ServerPackagesArgs, f: Facts) -> Mapping[FactRef[Any], Any]:
         d = self._driver(a, f)
         return {d.fact.ref(): installed_after(PackagesArgs(a.packages, a.present), f[d.fact.ref()])}
+
+
+@dataclass(frozen=True)
+class DnfRepoArgs:
+    name: str = arg(
+        doc="Repository id: /etc/yum.repos.d/NAME.repo.",
+        check=lambda v: (
+            None if re.fullmatch(r"[A-Za-z0-9_.-]+", v) else f"{v!r} is not a repository id"
+        ),
+    )
+    baseurl: str = arg(doc="Where the packages are, e.g. https://example.org/el9/$basearch/.")
+    description: str = arg("", doc="The repository's name= line (default: its id).")
+    gpgkey: str | None = arg(None, doc="URL of the signing key; without it gpgcheck is off.")
+    enabled: bool = arg(True, doc="enabled=1 or 0.")
+
+
+def dnf_repo(a: DnfRepoArgs) -> bytes:
+    lines = [f"[{a.name}]", f"name={a.description or a.name}", f"baseurl={a.baseurl}"]
+    lines += [f"enabled={int(a.enabled)}", f"gpgcheck={int(a.gpgkey is not None)}"]
+    lines += [f"gpgkey={a.gpgkey}"] if a.gpgkey else []
+    return ("\n".join(lines) + "\n").encode()
+
+
+@register
+class DnfRepository(Operation[DnfRepoArgs]):
+    """Ensure a dnf/yum repository file in /etc/yum.repos.d.
+
+    Tested from fixtures and by writing the file on a Debian host (no dnf runs here).
+    Example: ``[ops.repo] op = "dnf.repository"  name = "nginx"
+    baseurl = "https://nginx.org/packages/centos/9/$basearch/"  gpgkey = "https://nginx.org/keys/nginx_signing.key"``
+    """
+
+    kind = "dnf.repository"
+    Args = DnfRepoArgs
+    identity = ("name",)
+
+    def facts(self, a: DnfRepoArgs) -> list[FactRef[Any]]:
+        return content_facts(f"/etc/yum.repos.d/{a.name}.repo")
+
+    def plan(self, a: DnfRepoArgs, f: Facts) -> list[Change]:
+        return ensure_content(
+            f"/etc/yum.repos.d/{a.name}.repo",
+            dnf_repo(a),
+            f,
+            mode="0644",
+            what="repository file",
+            parents=True,
+        )
+
+    def effects(self, a: DnfRepoArgs, f: Facts) -> Mapping[FactRef[Any], Any]:
+        return content_effects(f"/etc/yum.repos.d/{a.name}.repo", dnf_repo(a), f, mode="0644")
+
+
+@dataclass(frozen=True)
+class ApkRepoArgs:
+    url: str = arg(
+        doc="The repository line, e.g. https://dl-cdn.alpinelinux.org/alpine/v3.20/community."
+    )
+    present: bool = arg(True, doc="false removes it.")
+
+
+APK_REPOS = "/etc/apk/repositories"
+
+
+def edit_apk_repos(text: str, a: ApkRepoArgs) -> str:
+    lines = [x for x in text.splitlines() if x.strip() != a.url]
+    if a.present:
+        if a.url in [x.strip() for x in text.splitlines()]:
+            return text
+        lines.append(a.url)
+    return "".join(x + "\n" for x in lines)
+
+
+@register
+class ApkRepository(Operation[ApkRepoArgs]):
+    """Ensure a line in /etc/apk/repositories (Alpine), or its absence.
+
+    Tested from fixtures and by editing the file on a Debian host (no apk runs here).
+    Example: ``[ops.community] op = "apk.repository"
+    url = "https://dl-cdn.alpinelinux.org/alpine/v3.20/community"``
+    """
+
+    kind = "apk.repository"
+    Args = ApkRepoArgs
+    identity = ("url",)
+
+    def facts(self, a: ApkRepoArgs) -> list[FactRef[Any]]:
+        return content_facts(APK_REPOS)
+
+    def _new(self, a: ApkRepoArgs, f: Facts) -> str | None:
+        st, cur = current(APK_REPOS, f)
+        if st is None and not a.present:
+            return None
+        return edit_apk_repos(text_of(cur, APK_REPOS), a)
+
+    def plan(self, a: ApkRepoArgs, f: Facts) -> list[Change]:
+        new = self._new(a, f)
+        if new is None:
+            return []
+        return ensure_content(
+            APK_REPOS,
+            encode(new),
+            f,
+            mode="0644",
+            exact=False,
+            what="repositories",
+            parents=True,
+        )
+
+    def effects(self, a: ApkRepoArgs, f: Facts) -> Mapping[FactRef[Any], Any]:
+        new = self._new(a, f)
+        return {} if new is None else content_effects(APK_REPOS, encode(new), f, mode="0644")

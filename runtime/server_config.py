@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from specops.compiler.catalog import arg
 
@@ -268,3 +269,51 @@ class Script(Operation[ScriptArgs]):
         if a.unless:
             out[CommandStatus.ref(command=a.unless)] = 0
         return out
+
+
+# -- server.limits --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LimitsArgs:
+    name: str = arg(
+        doc="File name: /etc/security/limits.d/NAME.conf.",
+        check=lambda v: (
+            None if re.fullmatch(r"[A-Za-z0-9_-]+", v) else f"{v!r} is not a plain name"
+        ),
+    )
+    domain: str = arg(doc='Who: a user, "@group" or "*".')
+    item: str = arg(doc="What, e.g. nofile, nproc, memlock, core.")
+    value: str = arg(doc='The limit, e.g. "65536" or "unlimited".')
+    type: Literal["soft", "hard", "-"] = arg("-", doc='soft, hard, or "-" for both.')
+
+
+def _limits_path(a: LimitsArgs) -> str:
+    return f"/etc/security/limits.d/{a.name}.conf"
+
+
+def _limits(a: LimitsArgs) -> bytes:
+    return f"# managed by specops\n{a.domain} {a.type} {a.item} {a.value}\n".encode()
+
+
+@register
+class Limits(Operation[LimitsArgs]):
+    """Ensure a PAM resource limit (limits.conf syntax) in its own file under limits.d.
+
+    Applies to sessions started after the change.
+    Example: ``[ops.nofile] op = "server.limits"  name = "app-nofile"  domain = "app"
+    item = "nofile"  value = "65536"``
+    """
+
+    kind = "server.limits"
+    Args = LimitsArgs
+    identity = ("name",)
+
+    def facts(self, a: LimitsArgs) -> list[FactRef[Any]]:
+        return content_facts(_limits_path(a))
+
+    def plan(self, a: LimitsArgs, f: Facts) -> list[Change]:
+        return ensure_content(_limits_path(a), _limits(a), f, mode="0644", what="limits file")
+
+    def effects(self, a: LimitsArgs, f: Facts) -> Mapping[FactRef[Any], Any]:
+        return content_effects(_limits_path(a), _limits(a), f, mode="0644")

@@ -279,3 +279,44 @@ class Timer(Operation[TimerArgs]):
             **content_effects(_unit_path(f"{a.name}.timer"), timer, f, mode="0644"),
             Unit.ref(name=f"{a.name}.timer"): UnitState("loaded", "active", "waiting", "enabled"),
         }
+
+
+@dataclass(frozen=True)
+class MaskArgs:
+    name: str = arg(doc='Unit name ("nginx" means nginx.service).', check=check_unit)
+    masked: bool = arg(True, doc="false unmasks it.")
+
+
+@register
+class Mask(Operation[MaskArgs]):
+    """Ensure a unit is masked (cannot be started at all, even as a dependency), or unmasked.
+
+    Example: ``[ops.no_apache] op = "systemd.mask"  name = "apache2"``
+    """
+
+    kind = "systemd.mask"
+    Args = MaskArgs
+    identity = ("name",)
+
+    def facts(self, a: MaskArgs) -> list[FactRef[Any]]:
+        return [Unit.ref(name=_unit(a.name))]
+
+    def plan(self, a: MaskArgs, f: Facts) -> list[Change]:
+        st = f[Unit.ref(name=_unit(a.name))]
+        masked = st is not None and (st.load == "masked" or st.file == "masked")
+        if masked == a.masked:
+            return []
+        verb = "mask" if a.masked else "unmask"
+        return [
+            Change(
+                Action.UPDATE,
+                f"{verb} {_unit(a.name)}",
+                (sh("systemctl", verb, "--quiet", _unit(a.name)),),
+            )
+        ]
+
+    def effects(self, a: MaskArgs, f: Facts) -> Mapping[FactRef[Any], Any]:
+        st = f[Unit.ref(name=_unit(a.name))] or UnitState("loaded", "inactive", "dead", "disabled")
+        if a.masked:
+            return {Unit.ref(name=_unit(a.name)): UnitState("masked", st.active, st.sub, "masked")}
+        return {Unit.ref(name=_unit(a.name)): replace(st, load="loaded", file="disabled")}

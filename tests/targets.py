@@ -304,16 +304,21 @@ class Converged:
         return set(applied(self.apply).get(host, {}))
 
 
-def converge(spec: Path, expect_changes: bool = True) -> Converged:
-    """Plan, apply, check apply did what the plan said, then check a new plan is empty."""
-    plan = specops("plan", str(spec), "--json")
+def converge(
+    spec: Path, *args: str, cwd: Path | None = None, expect_changes: bool = True
+) -> Converged:
+    """Plan, apply, check apply did what the plan said, then check a new plan is empty.
+
+    ``args`` go to every specops command (e.g. ``-i inventory.toml``).
+    """
+    plan = specops("plan", str(spec), "--json", *args, cwd=cwd)
     assert plan.returncode == 0, f"plan failed:\n{plan.stdout}\n{plan.stderr}"
     plan_doc = json_doc(plan.stdout)
     errors = [
         (h["name"], o["id"], o["error"]) for h in plan_doc["hosts"] for o in h["ops"] if o["error"]
     ]
     assert not errors, f"plan errors: {errors}"
-    apply = specops("apply", str(spec), "--yes", "--json")
+    apply = specops("apply", str(spec), "--yes", "--json", *args, cwd=cwd)
     apply_doc = json_doc(apply.stdout) if apply.stdout.strip().startswith("{") else {}
     failed = [
         (o["id"], o["error"], o["output"][-2000:])
@@ -325,7 +330,7 @@ def converge(spec: Path, expect_changes: bool = True) -> Converged:
     assert applied(apply_doc) == planned(plan_doc), "apply did not do what the plan predicted"
     if expect_changes:
         assert planned(plan_doc), "the first plan found nothing to do: the test proves nothing"
-    again = specops("plan", str(spec), "--json")
+    again = specops("plan", str(spec), "--json", *args, cwd=cwd)
     assert again.returncode == 0, again.stdout + again.stderr
     left = planned(json_doc(again.stdout))
     assert not any(left.values()), f"not idempotent, a second plan still has changes: {left}"

@@ -55,6 +55,10 @@ name = "tick"
 on_calendar = "hourly"
 command = "/bin/true"
 
+[ops.no_apt_daily]
+op = "systemd.mask"
+name = "apt-daily.timer"
+
 [handlers.restart_hello]
 op = "systemd.service"
 name = "hello"
@@ -79,16 +83,16 @@ def test_systemd_ops_converge(targets: Targets, tmp_path: Path) -> None:
     spec.write_text(host.inventory("t") + SYSTEMD_OPS)
     done = converge(spec)
     assert done.changed("t") == {
-        "lists", "tools", "unit", "env", "hello", "tick", "restart_hello",
+        "lists", "tools", "unit", "env", "hello", "tick", "no_apt_daily", "restart_hello",
     }  # fmt: skip
     out = host.sh(
         "systemctl is-active hello; systemctl is-enabled hello;"
         "systemctl show -p Environment hello; systemctl is-active tick.timer;"
         "systemctl is-enabled tick.timer; dpkg-query -W -f '${Status}\\n' less;"
-        "systemctl show -p NRestarts -p ExecMainStartTimestampMonotonic hello"
+        "systemctl is-enabled apt-daily.timer || true"
     ).stdout
     for want in [
-        "active\nenabled\nEnvironment=GREETING=hi\nactive\nenabled\ninstall ok installed\n",
+        "active\nenabled\nEnvironment=GREETING=hi\nactive\nenabled\ninstall ok installed\nmasked\n",
     ]:
         assert want in out, f"{want!r} not in:\n{out}"
     # The handler ran once in the first apply; converge() showed a second plan is empty.

@@ -1,0 +1,184 @@
+"""Python packages: pip.venv and pip.packages.
+
+Debian 12 and later refuse ``pip install`` into the system Python (PEP 668),
+so ``pip.packages`` installs into a virtualenv named by ``venv``; without one
+it uses ``python3 -m pip`` with ``--break-system-packages`` only when told to.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from specops.compiler.catalog import arg
+
+from .command import Command, raw, sh
+from .facts import Fact, FactRef, Facts
+from .files import check_absolute
+from .files_facts import FileInfo, FileStat
+from .operation import Action, Change, Operation, register
+
+REQ = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[A-Za-z0-9,._-]+\])?(==([A-Za-z0-9.+!_-]+))?$")
+
+
+def canonical(name: str) -> str:
+    """PEP 503 normalized project name."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def check_requirements(v: Any) -> str | None:
+    bad = [p for p in v if not REQ.match(p)]
+    return f"not name or name==version: {', '.join(map(repr, bad))}" if bad else None
+
+
+class Packages(Fact[dict[str, str] | None]):
+    """Installed distributions of a Python (``pip list``), by normalized name; None if no Python."""
+
+    @classmethod
+    def command(cls, **params: str) -> Command:
+        py = params["python"]
+        return sh(
+            raw("if [ -x"), py, raw("] || command -v"), py,
+            raw(">/dev/null 2>&1; then"), py,
+            raw("-m pip list --format=freeze --disable-pip-version-check 2>/dev/null; true;"),
+            raw("else echo '@@nopython'; fi"),
+        )  # fmt: skip
+
+    @classmethod
+    def parse(cls, output: str) -> dict[str, str] | None:
+        if output.strip() == "@@nopython":
+            return None
+        out = {}
+        for line in output.splitlines():
+            name, sep, version = line.strip().partition("==")
+            if sep:
+                out[canonical(name)] = version
+        return out
+
+
+@dataclass(frozen=True)
+class VenvArgs:
+    path: str = arg(doc="Directory of the virtualenv.", check=check_absolute)
+    python: str = arg("python3", doc="The interpreter that creates it.")
+    system_site_packages: bool = arg(False, doc="Let it see the system's site-packages.")
+    user: str | None = arg(None, doc="Owner of the virtualenv's files.")
+
+
+@register
+class Venv(Operation[VenvArgs]):
+    """Ensure a Python virtualenv exists (``python3 -m venv``); needs python3-venv on Debian.
+
+    Example: ``[ops.venv] op = "pip.venv"  path = "/srv/app/venv"``
+    """
+
+    kind = "pip.venv"
+    Args = VenvArgs
+    identity = ("path",)
+
+    def facts(self, a: VenvArgs) -> list[FactRef[Any]]:
+        return [FileInfo.ref(path=f"{a.path}/bin/python")]
+
+    def plan(self, a: VenvArgs, f: Facts) -> list[Change]:
+        if f[FileInfo.ref(path=f"{a.path}/bin/python")] is not None:
+            return []
+        opts = ["--system-site-packages"] if a.system_site_packages else []
+        cmds = [sh(a.python, "-m", "venv", *opts, "--", a.path)]
+        if a.user:
+            cmds.append(sh("chown", "-R", a.user, "--", a.path))
+        return [Change(Action.CREATE, f"create virtualenv {a.path}", tuple(cmds))]
+
+    def effects(self, a: VenvArgs, f: Facts) -> Mapping[FactRef[Any], Any]:
+        py = f"{a.path}/bin/python"
+        out: dict[FactRef[Any], Any] = {
+            FileInfo.ref(path=py): FileStat("link", "0777", "root", "root", 7, a.python)
+        }
+        out[Packages.ref(python=py)] = {"pip": "(new)"}
+        return out
+
+
+@dataclass(frozen=True)
+class PackagesArgs:
+    packages: list[str] = arg(
+        doc='Requirements: "name" or "name==version".', check=check_requirements
+    )
+    venv: str | None = arg(
+        None, doc="Install into this virtualenv (its bin/python).", check=check_absolute
+    )
+    present: bool = arg(True, doc="false uninstalls them.")
+    index_url: str | None = arg(None, doc="Package index to use instead of PyPI.")
+    break_system_packages: bool = arg(
+        False, doc="Without venv: allow installing into the system Python."
+    )
+
+
+def _python(a: PackagesArgs) -> str:
+    return f"{a.venv}/bin/python" if a.venv else "python3"
+
+
+def _todo(a: PackagesArgs, have: dict[str, str]) -> list[str]:
+    out = []
+    for req in a.packages:
+        m = REQ.match(req)
+        assert m is not None  # checked by check_requirements
+        name, version = canonical(m.group(1)), m.group(4)
+        if a.present and (name not in have or (version and have[name] != version)):
+            out.append(req)
+        elif not a.present and name in have:
+            out.append(m.group(1))
+    return out
+
+
+@register
+class PipPackages(Operation[PackagesArgs]):
+    """Ensure Python packages are installed with pip (pinned versions are enforced), or removed.
+
+    Example: ``[ops.deps] op = "pip.packages"  venv = "/srv/app/venv"
+    packages = ["gunicorn==22.0.0", "flask"]``
+    """
+
+    kind = "pip.packages"
+    Args = PackagesArgs
+    identity = ("venv", "packages")
+
+    def facts(self, a: PackagesArgs) -> list[FactRef[Any]]:
+        return [Packages.ref(python=_python(a))]
+
+    def plan(self, a: PackagesArgs, f: Facts) -> list[Change]:
+        have = f[Packages.ref(python=_python(a))] or {}
+        todo = _todo(a, have)
+        if not todo:
+            return []
+        pip = sh(_python(a), "-m", "pip", "--disable-pip-version-check", "-q")
+        extra = ["--break-system-packages"] if a.break_system_packages and not a.venv else []
+        if not a.present:
+            return [
+                Change(
+                    Action.DELETE,
+                    f"uninstall {', '.join(todo)}",
+                    (pip + sh("uninstall", "-y", *extra, *todo),),
+                )
+            ]
+        index = ["--index-url", a.index_url] if a.index_url else []
+        where = f" into {a.venv}" if a.venv else ""
+        return [
+            Change(
+                Action.CREATE,
+                f"pip install {', '.join(todo)}{where}",
+                (pip + sh("install", *extra, *index, *todo),),
+            )
+        ]
+
+    def effects(self, a: PackagesArgs, f: Facts) -> Mapping[FactRef[Any], Any]:
+        cur: dict[str, str] | None = f[Packages.ref(python=_python(a))]
+        have = dict(cur or {})
+        for req in _todo(a, have):
+            m = REQ.match(req)
+            if m is None:
+                continue
+            if a.present:
+                have[canonical(m.group(1))] = m.group(4) or "(new)"
+            else:
+                have.pop(canonical(m.group(1)), None)
+        return {Packages.ref(python=_python(a)): have}
