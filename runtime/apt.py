@@ -74,6 +74,10 @@ def split_pin(p: str) -> tuple[str, str | None]:
 class Packages(Operation[PackagesArgs]):
     """Ensure Debian packages are installed (at the latest version), or removed.
 
+    ``latest`` compares with the candidate version in the package lists as the plan
+    reads them; a refresh in the same run may find a newer one, which the next run
+    then installs.
+
     Example: ``[ops.web] op = "apt.packages"  packages = ["nginx", "curl"]``
     """
 

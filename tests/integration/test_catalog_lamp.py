@@ -45,6 +45,7 @@ def test_lamp_example_converges_and_serves_php(targets: Targets, tmp_path: Path)
     assert {"apache", "mariadb", "restart_apache", "reload_apache"} <= changed
 
     page = fetch(f"http://{host.address}:8081/")
+    assert "skip-networking" in host.sh("my_print_defaults mysqld").stdout
     assert page == "Hello from shop on PHP 8.2, database up\n"
     vhost = host.sh("cat /etc/apache2/sites-available/shop.conf").stdout
     assert f"<VirtualHost {host.address}:8081>" in vhost and "rendered for lamp" in vhost
