@@ -23,12 +23,13 @@ from .functions import builtins
 from .inventory import DEFAULT_INVENTORY, Host, Inventory, read_inventory, select
 from .ir import OpNode, Program
 from .load import load
-from .lower import Evaluator, Lowering, lower_all
+from .lower import Lowering, lower_all
 from .optimize import optimize
 from .pydeploy import run_deploy
 from .scope import Layer, Origin
 from .spec import SpecFile, read_spec
 from .values import reveal
+from .variables import Evaluator
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ This module does not evaluate ``${…}`` in vars; ``lower`` does.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -57,8 +58,21 @@ class Inventory:
     def host(self, name: str) -> Host:
         return next(h for h in self.hosts if h.name == name)
 
+    @functools.cached_property
+    def _members(self) -> dict[str, frozenset[str]]:
+        """Members by group, filled on first use (lowering asks once per host and op)."""
+        return {}
+
+    def _member_set(self, group: str) -> frozenset[str]:
+        hit = self._members.get(group)
+        if hit is None:
+            hit = self._members[group] = frozenset(self.members(group))
+        return hit
+
     def members(self, group: str) -> list[str]:
         """The hosts of a group, through nested groups, in host order."""
+        if group in self._members:
+            return [h.name for h in self.hosts if h.name in self._members[group]]
         by_name = {g.name: g for g in self.groups}
         seen: set[str] = set()
         found: set[str] = set()
@@ -69,7 +83,10 @@ class Inventory:
                 continue
             seen.add(g.name)
             for member in g.hosts:
-                (todo.append(member) if member in by_name else found.add(member))
+                if member in by_name:
+                    todo.append(member)
+                else:
+                    found.add(member)
         return [h.name for h in self.hosts if h.name in found]
 
     def groups_of(self, host: str) -> list[Group]:
@@ -78,8 +95,8 @@ class Inventory:
         Vars of a nested group override those of the groups that contain it, as
         a more specific group should; siblings keep declaration order.
         """
-        holding = [g for g in self.groups if host in self.members(g.name)]
-        return sorted(holding, key=lambda g: -len(self.members(g.name)))
+        holding = [g for g in self.groups if host in self._member_set(g.name)]
+        return sorted(holding, key=lambda g: -len(self._member_set(g.name)))
 
     def names(self) -> list[str]:
         return [h.name for h in self.hosts] + [g.name for g in self.groups]

@@ -14,7 +14,7 @@ Ordering and deduplication are the optimizer's job.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
@@ -23,165 +23,17 @@ from . import messages as m
 from .assemble import Context, PyUnit, Unit
 from .catalog import Catalog, validate_args
 from .diagnostics import Collector, SpecError, diag, suggest
-from .evaluate import Env, evaluate, kind, render
-from .expr import Locator, parse_expression, parse_template, template_errors
+from .evaluate import kind
+from .expr import parse_template
 from .facts import FactCache
 from .inventory import Host, Inventory, select
 from .ir import HostProgram, OpNode, Program
-from .scope import Layer, Origin, check_names
-from .source import Document, Path, Span, line_of
+from .references import Lowered, all_ids, check_refs, expand_refs, filter_tags, resolve
+from .scope import Layer
+from .source import Document, Path, Span
 from .spec import OpDecl, SpecFile
-from .values import Function, Pending, Sensitive, reveal, sensitive_paths, texts, wrap
-
-
-def locator(doc: Document, path: Path, value: str) -> Locator:
-    """Map offsets in the string at ``path`` to file spans, exactly when the source allows."""
-    span = doc.span(path)
-    whole: Locator = lambda start, end: span  # noqa: E731
-    if span.line != span.end_line:
-        return whole
-    raw = line_of(doc.text, span.line)[span.col - 1 : span.end_col - 1]
-    if raw == value:
-        base = span.col
-    elif len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "\"'" and raw[1:-1] == value:
-        base = span.col + 1
-    else:
-        return whole
-    return lambda start, end: Span(span.file, span.line, base + start, span.line, base + end)
-
-
-@dataclass
-class Evaluator:
-    """Evaluates spec values for one host, collecting diagnostics."""
-
-    functions: Mapping[str, Function]
-    c: Collector
-    secrets: set[str] = field(default_factory=set)  # every secret value met so far
-    # Parsed templates by (document, path, text): a spec string is parsed once,
-    # not once per host (parsing dominated compiling large inventories).
-    parsed: dict[tuple[int, Path, str], tuple[Any, Locator]] = field(default_factory=dict)
-
-    def _parsed(
-        self, doc: Document, path: Path, text: str, expression: bool
-    ) -> tuple[Any, Locator]:
-        key = (id(doc), (*path, expression), text)
-        hit = self.parsed.get(key)
-        if hit is None:
-            loc = locator(doc, path, text)
-            if not expression:
-                self.c.extend(template_errors(text, loc))
-            tree = parse_expression(text, loc) if expression else parse_template(text, loc)
-            hit = self.parsed[key] = (tree, loc)
-        return hit
-
-    def value(self, doc: Document, path: Path, v: Any, scope: Mapping[str, Any]) -> Any:
-        """Render every template inside ``v`` (strings, lists, maps)."""
-        if isinstance(v, str):
-            template, loc = self._parsed(doc, path, v, expression=False)
-            return render(template, Env(scope, loc, self.functions))
-        if isinstance(v, list):
-            return [self.value(doc, (*path, i), x, scope) for i, x in enumerate(v)]
-        if isinstance(v, dict):
-            return {k: self.value(doc, (*path, k), x, scope) for k, x in v.items()}
-        return v
-
-    def expression(self, doc: Document, path: Path, text: str, scope: Mapping[str, Any]) -> Any:
-        tree, loc = self._parsed(doc, path, text, expression=True)
-        return evaluate(tree, Env(scope, loc, self.functions))
-
-    def guarded(self, f: Callable[[], Any]) -> tuple[bool, Any]:
-        """Run ``f``; a diagnostic is collected and reported as (False, None)."""
-        try:
-            return True, f()
-        except SpecError as e:
-            self.c.extend(e.diagnostics)
-            return False, None
-
-
-@dataclass
-class Scope:
-    values: Mapping[str, Any]
-    origins: dict[str, Origin] = field(default_factory=dict)
-
-
-class LazyScope(Mapping[str, Any]):
-    """Variables resolved on first use: a value may use any other, whatever its layer.
-
-    The highest layer that defines a name wins; its value is evaluated (once)
-    in this same scope, so role defaults can refer to spec vars. A variable
-    that needs itself is a cycle diagnostic.
-    """
-
-    def __init__(self, ev: Evaluator, layers: Iterable[Layer], base: Mapping[str, Any]) -> None:
-        self.ev = ev
-        self.base = dict(base)
-        self.winner: dict[str, Layer] = {}
-        for layer in layers:
-            check_names(layer, ev.c)
-            for name in layer.values:
-                self.winner[name] = layer
-        self.done: dict[str, Any] = {}
-        self.failed: set[str] = set()
-        self.stack: list[str] = []
-
-    def __getitem__(self, name: str) -> Any:
-        if name in self.done:
-            return self.done[name]
-        if name not in self.winner:
-            return self.base[name]
-        layer = self.winner[name]
-        path: Path = (*layer.prefix, name)
-        span = layer.doc.key_span(path) if layer.doc else None
-        if name in self.stack:
-            cycle = " -> ".join([*self.stack[self.stack.index(name) :], name])
-            raise SpecError(
-                [
-                    diag(
-                        m.CYCLE,
-                        span,
-                        what="variables",
-                        cycle=cycle,
-                        hint="a variable cannot use itself",
-                    )
-                ]
-            )
-        if name in self.failed:
-            raise SpecError([])  # already reported where the variable is defined
-        raw = layer.values[name]
-        self.stack.append(name)
-        try:
-            value = raw if layer.doc is None else self.ev.value(layer.doc, path, raw, self)
-        except SpecError as e:
-            self.failed.add(name)
-            self.ev.c.extend(e.diagnostics)
-            raise SpecError([]) from None
-        finally:
-            self.stack.pop()
-        if layer.sensitive:
-            self.ev.secrets.update(t for t in texts(value) if t)
-        self.done[name] = Sensitive(value) if layer.sensitive else value
-        return self.done[name]
-
-    def __contains__(self, name: object) -> bool:
-        return name in self.winner or name in self.base
-
-    def __iter__(self) -> Iterator[str]:
-        return iter({**self.base, **self.winner})
-
-    def __len__(self) -> int:
-        return len({**self.base, **self.winner})
-
-    def origins(self) -> dict[str, Origin]:
-        out = {}
-        for name, layer in self.winner.items():
-            span = layer.doc.key_span((*layer.prefix, name)) if layer.doc else None
-            out[name] = Origin(layer.label, span)
-        return out
-
-    def resolve_all(self) -> None:
-        """Evaluate every variable, so a mistake in an unused one is still reported."""
-        for name in self.winner:
-            self.ev.guarded(partial(self.__getitem__, name))
+from .values import Function, Pending, reveal, sensitive_paths, texts, wrap
+from .variables import Evaluator, LazyScope, Scope
 
 
 @dataclass
@@ -282,7 +134,7 @@ def _round(
             c.add(
                 diag(m.UNKNOWN_HOST, None, name=name, hint=suggest(name.lstrip("!"), inv.names()))
             )
-    ids = _all_ids(low.units)
+    ids = all_ids(low.units)
     ev = Evaluator(low.functions, c, low.leaves)
     hosts = [h for h in inv.hosts if h.name in selected]
     py_ops: dict[tuple[int, str], list[OpNode]] = {}
@@ -291,7 +143,7 @@ def _round(
             for name, recorded in low.run_python(unit, hosts).items():
                 py_ops[(n, name)] = recorded
         elif isinstance(unit, Unit):
-            _check_refs(unit, ids, low.catalog, c)
+            check_refs(unit, ids, low.catalog, c)
     out = []
     for host in hosts:
         nodes: list[Lowered] = []
@@ -311,10 +163,8 @@ def _round(
                     nodes += _lower_op(low, ev, host, unit, decl, scope, ids)
                 except Pending:
                     continue
-        lowered = _expand_refs(nodes)
-        out.append(
-            HostProgram(host.name, host.connection, tuple(_filter_tags(lowered, tags, skip)))
-        )
+        lowered = expand_refs(nodes)
+        out.append(HostProgram(host.name, host.connection, tuple(filter_tags(lowered, tags, skip))))
     return Program(tuple(out))
 
 
@@ -350,69 +200,6 @@ def _when_bool(value: Any, doc: Document, path: Path, c: Collector) -> bool:
         )
     )
     return False
-
-
-def _all_ids(units: list[Unit | PyUnit]) -> dict[str, tuple[Unit, OpDecl]]:
-    out: dict[str, tuple[Unit, OpDecl]] = {}
-    for unit in units:
-        if isinstance(unit, Unit):
-            for decl in (*unit.spec.ops, *unit.spec.handlers):
-                out[unit.context.full_id(decl.id)] = (unit, decl)
-    return out
-
-
-def _resolve(ctx: Context, ref: str, ids: Mapping[str, Any]) -> str | None:
-    local = ctx.full_id(ref)
-    if local in ids:
-        return local
-    return ref if ref in ids else None
-
-
-def _check_refs(
-    unit: Unit, ids: Mapping[str, tuple[Unit, OpDecl]], catalog: Catalog, c: Collector
-) -> None:
-    ctx = unit.context
-    for decl in (*unit.spec.ops, *unit.spec.handlers):
-        if catalog.get(decl.kind) is None:
-            c.add(
-                diag(
-                    m.UNKNOWN_OP,
-                    decl.doc.span((*decl.path, "op")),
-                    kind=decl.kind,
-                    hint=suggest(decl.kind, catalog.kinds()) or "`specops ops` lists them",
-                )
-            )
-        for word in ("requires", "before", "notify"):
-            for i, ref in enumerate(getattr(decl, word)):
-                target = _resolve(ctx, ref, ids)
-                path = (
-                    (*decl.path, word, i)
-                    if (*decl.path, word, i) in decl.doc.spans
-                    else (*decl.path, word)
-                )
-                if target is None:
-                    pool = [k for k, (_, d) in ids.items() if d.handler == (word == "notify")]
-                    c.add(
-                        diag(
-                            m.UNKNOWN_REF,
-                            decl.doc.span(path),
-                            name=ref,
-                            hint=suggest(ref, pool + [k.rsplit("/", 1)[-1] for k in pool]),
-                        )
-                    )
-                elif word == "notify" and not ids[target][1].handler:
-                    c.add(
-                        diag(
-                            m.BAD_VALUE,
-                            decl.doc.span(path),
-                            what=f'notify "{ref}"',
-                            detail="names an op, not a handler",
-                            hint=f"declare it under [handlers.{ref}], or use requires/before",
-                        )
-                    )
-
-
-Lowered = tuple[OpNode, tuple[str, ...]]  # a node and the ids it must run before
 
 
 def _lower_op(
@@ -502,7 +289,7 @@ def _lower_op(
             op_id = f"{base}[{len(seen)}]"
         seen.add(op_id)
         refs = {
-            w: tuple(r for r in (_resolve(ctx, x, ids) for x in getattr(decl, w)) if r)
+            w: tuple(r for r in (resolve(ctx, x, ids) for x in getattr(decl, w)) if r)
             for w in ("requires", "before", "notify")
         }
         node = OpNode(
@@ -557,39 +344,3 @@ def _redact(ds: list[Any], secrets: list[Any]) -> list[Any]:
             msg = msg.replace(repr(s), "(sensitive)").replace(s, "(sensitive)")
         out.append(replace(d, message=msg))
     return out
-
-
-def _expand_refs(lowered: list[Lowered]) -> list[OpNode]:
-    """A reference to a looped op means all of its items; ``before`` becomes ``requires``."""
-    nodes = [n for n, _ in lowered]
-    by_base: dict[str, list[str]] = {}
-    for n in nodes:
-        by_base.setdefault(n.id.split("[", 1)[0] if n.id.endswith("]") else n.id, []).append(n.id)
-
-    def expand(refs: Iterable[str]) -> tuple[str, ...]:
-        return tuple(
-            dict.fromkeys(x for r in refs for x in by_base.get(r, [r] if r in ids else []))
-        )
-
-    ids = {n.id for n in nodes}
-    befores: dict[str, list[str]] = {}
-    for n, before in lowered:
-        for b in expand(before):
-            befores.setdefault(b, []).append(n.id)
-    return [
-        replace(n, requires=expand((*n.requires, *befores.get(n.id, []))), notify=expand(n.notify))
-        for n in nodes
-    ]
-
-
-def _filter_tags(nodes: list[OpNode], tags: set[str], skip: set[str]) -> list[OpNode]:
-    if not tags and not skip:
-        return nodes
-    kept = [
-        n
-        for n in nodes
-        if not n.handler and (not tags or set(n.tags) & tags) and not set(n.tags) & skip
-    ]
-    notified = {h for n in kept for h in n.notify}
-    kept_ids = {n.id for n in kept} | notified
-    return [n for n in nodes if n.id in kept_ids]

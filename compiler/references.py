@@ -1,0 +1,118 @@
+"""References between ops: ``requires``, ``before``, ``notify``, and tag selection.
+
+Ids are resolved include-relative first (``web/conf`` for ``conf`` inside the
+``web`` include), then as full ids; a reference to a looped op means all of its
+items; ``before`` becomes ``requires`` on the other op; ``--tags`` keeps the
+handlers that kept ops notify.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from typing import Any
+
+from . import messages as m
+from .assemble import Context, PyUnit, Unit
+from .catalog import Catalog
+from .diagnostics import Collector, diag, suggest
+from .ir import OpNode
+from .spec import OpDecl
+
+Lowered = tuple[OpNode, tuple[str, ...]]  # a node and the ids it must run before
+
+
+def all_ids(units: list[Unit | PyUnit]) -> dict[str, tuple[Unit, OpDecl]]:
+    out: dict[str, tuple[Unit, OpDecl]] = {}
+    for unit in units:
+        if isinstance(unit, Unit):
+            for decl in (*unit.spec.ops, *unit.spec.handlers):
+                out[unit.context.full_id(decl.id)] = (unit, decl)
+    return out
+
+
+def resolve(ctx: Context, ref: str, ids: Mapping[str, Any]) -> str | None:
+    local = ctx.full_id(ref)
+    if local in ids:
+        return local
+    return ref if ref in ids else None
+
+
+def check_refs(
+    unit: Unit, ids: Mapping[str, tuple[Unit, OpDecl]], catalog: Catalog, c: Collector
+) -> None:
+    ctx = unit.context
+    for decl in (*unit.spec.ops, *unit.spec.handlers):
+        if catalog.get(decl.kind) is None:
+            c.add(
+                diag(
+                    m.UNKNOWN_OP,
+                    decl.doc.span((*decl.path, "op")),
+                    kind=decl.kind,
+                    hint=suggest(decl.kind, catalog.kinds()) or "`specops ops` lists them",
+                )
+            )
+        for word in ("requires", "before", "notify"):
+            for i, ref in enumerate(getattr(decl, word)):
+                target = resolve(ctx, ref, ids)
+                path = (
+                    (*decl.path, word, i)
+                    if (*decl.path, word, i) in decl.doc.spans
+                    else (*decl.path, word)
+                )
+                if target is None:
+                    pool = [k for k, (_, d) in ids.items() if d.handler == (word == "notify")]
+                    c.add(
+                        diag(
+                            m.UNKNOWN_REF,
+                            decl.doc.span(path),
+                            name=ref,
+                            hint=suggest(ref, pool + [k.rsplit("/", 1)[-1] for k in pool]),
+                        )
+                    )
+                elif word == "notify" and not ids[target][1].handler:
+                    c.add(
+                        diag(
+                            m.BAD_VALUE,
+                            decl.doc.span(path),
+                            what=f'notify "{ref}"',
+                            detail="names an op, not a handler",
+                            hint=f"declare it under [handlers.{ref}], or use requires/before",
+                        )
+                    )
+
+
+def expand_refs(lowered: list[Lowered]) -> list[OpNode]:
+    """A reference to a looped op means all of its items; ``before`` becomes ``requires``."""
+    nodes = [n for n, _ in lowered]
+    by_base: dict[str, list[str]] = {}
+    for n in nodes:
+        by_base.setdefault(n.id.split("[", 1)[0] if n.id.endswith("]") else n.id, []).append(n.id)
+
+    def expand(refs: Iterable[str]) -> tuple[str, ...]:
+        return tuple(
+            dict.fromkeys(x for r in refs for x in by_base.get(r, [r] if r in ids else []))
+        )
+
+    ids = {n.id for n in nodes}
+    befores: dict[str, list[str]] = {}
+    for n, before in lowered:
+        for b in expand(before):
+            befores.setdefault(b, []).append(n.id)
+    return [
+        replace(n, requires=expand((*n.requires, *befores.get(n.id, []))), notify=expand(n.notify))
+        for n in nodes
+    ]
+
+
+def filter_tags(nodes: list[OpNode], tags: set[str], skip: set[str]) -> list[OpNode]:
+    if not tags and not skip:
+        return nodes
+    kept = [
+        n
+        for n in nodes
+        if not n.handler and (not tags or set(n.tags) & tags) and not set(n.tags) & skip
+    ]
+    notified = {h for n in kept for h in n.notify}
+    kept_ids = {n.id for n in kept} | notified
+    return [n for n in nodes if n.id in kept_ids]

@@ -1,0 +1,173 @@
+"""Variables and values for one host: evaluating spec strings, and the lazy scope.
+
+``Evaluator`` renders every ``${…}`` in a spec value and evaluates bare
+expressions, collecting diagnostics; ``LazyScope`` resolves variables on first
+use in their final scope (``scope`` documents the precedence stack), so any
+variable may use any other, and a variable that needs itself is a cycle.
+``locator`` maps offsets inside a string back to file positions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from . import messages as m
+from .diagnostics import Collector, SpecError, diag
+from .evaluate import Env, evaluate, render
+from .expr import Locator, parse_expression, parse_template, template_errors
+from .scope import Layer, Origin, check_names
+from .source import Document, Path, Span, line_of
+from .values import Function, Sensitive, texts
+
+
+def locator(doc: Document, path: Path, value: str) -> Locator:
+    """Map offsets in the string at ``path`` to file spans, exactly when the source allows."""
+    span = doc.span(path)
+    whole: Locator = lambda start, end: span  # noqa: E731
+    if span.line != span.end_line:
+        return whole
+    raw = line_of(doc.text, span.line)[span.col - 1 : span.end_col - 1]
+    if raw == value:
+        base = span.col
+    elif len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "\"'" and raw[1:-1] == value:
+        base = span.col + 1
+    else:
+        return whole
+    return lambda start, end: Span(span.file, span.line, base + start, span.line, base + end)
+
+
+@dataclass
+class Evaluator:
+    """Evaluates spec values for one host, collecting diagnostics."""
+
+    functions: Mapping[str, Function]
+    c: Collector
+    secrets: set[str] = field(default_factory=set)  # every secret value met so far
+    # Parsed templates by (document, path, text): a spec string is parsed once,
+    # not once per host (parsing dominated compiling large inventories).
+    parsed: dict[tuple[int, Path, str], tuple[Any, Locator]] = field(default_factory=dict)
+
+    def _parsed(
+        self, doc: Document, path: Path, text: str, expression: bool
+    ) -> tuple[Any, Locator]:
+        key = (id(doc), (*path, expression), text)
+        hit = self.parsed.get(key)
+        if hit is None:
+            loc = locator(doc, path, text)
+            if not expression:
+                self.c.extend(template_errors(text, loc))
+            tree = parse_expression(text, loc) if expression else parse_template(text, loc)
+            hit = self.parsed[key] = (tree, loc)
+        return hit
+
+    def value(self, doc: Document, path: Path, v: Any, scope: Mapping[str, Any]) -> Any:
+        """Render every template inside ``v`` (strings, lists, maps)."""
+        if isinstance(v, str):
+            template, loc = self._parsed(doc, path, v, expression=False)
+            return render(template, Env(scope, loc, self.functions))
+        if isinstance(v, list):
+            return [self.value(doc, (*path, i), x, scope) for i, x in enumerate(v)]
+        if isinstance(v, dict):
+            return {k: self.value(doc, (*path, k), x, scope) for k, x in v.items()}
+        return v
+
+    def expression(self, doc: Document, path: Path, text: str, scope: Mapping[str, Any]) -> Any:
+        tree, loc = self._parsed(doc, path, text, expression=True)
+        return evaluate(tree, Env(scope, loc, self.functions))
+
+    def guarded(self, f: Callable[[], Any]) -> tuple[bool, Any]:
+        """Run ``f``; a diagnostic is collected and reported as (False, None)."""
+        try:
+            return True, f()
+        except SpecError as e:
+            self.c.extend(e.diagnostics)
+            return False, None
+
+
+@dataclass
+class Scope:
+    values: Mapping[str, Any]
+    origins: dict[str, Origin] = field(default_factory=dict)
+
+
+class LazyScope(Mapping[str, Any]):
+    """Variables resolved on first use: a value may use any other, whatever its layer.
+
+    The highest layer that defines a name wins; its value is evaluated (once)
+    in this same scope, so role defaults can refer to spec vars. A variable
+    that needs itself is a cycle diagnostic.
+    """
+
+    def __init__(self, ev: Evaluator, layers: Iterable[Layer], base: Mapping[str, Any]) -> None:
+        self.ev = ev
+        self.base = dict(base)
+        self.winner: dict[str, Layer] = {}
+        for layer in layers:
+            check_names(layer, ev.c)
+            for name in layer.values:
+                self.winner[name] = layer
+        self.done: dict[str, Any] = {}
+        self.failed: set[str] = set()
+        self.stack: list[str] = []
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self.done:
+            return self.done[name]
+        if name not in self.winner:
+            return self.base[name]
+        layer = self.winner[name]
+        path: Path = (*layer.prefix, name)
+        span = layer.doc.key_span(path) if layer.doc else None
+        if name in self.stack:
+            cycle = " -> ".join([*self.stack[self.stack.index(name) :], name])
+            raise SpecError(
+                [
+                    diag(
+                        m.CYCLE,
+                        span,
+                        what="variables",
+                        cycle=cycle,
+                        hint="a variable cannot use itself",
+                    )
+                ]
+            )
+        if name in self.failed:
+            raise SpecError([])  # already reported where the variable is defined
+        raw = layer.values[name]
+        self.stack.append(name)
+        try:
+            value = raw if layer.doc is None else self.ev.value(layer.doc, path, raw, self)
+        except SpecError as e:
+            self.failed.add(name)
+            self.ev.c.extend(e.diagnostics)
+            raise SpecError([]) from None
+        finally:
+            self.stack.pop()
+        if layer.sensitive:
+            self.ev.secrets.update(t for t in texts(value) if t)
+        self.done[name] = Sensitive(value) if layer.sensitive else value
+        return self.done[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.winner or name in self.base
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**self.base, **self.winner})
+
+    def __len__(self) -> int:
+        return len({**self.base, **self.winner})
+
+    def origins(self) -> dict[str, Origin]:
+        out = {}
+        for name, layer in self.winner.items():
+            span = layer.doc.key_span((*layer.prefix, name)) if layer.doc else None
+            out[name] = Origin(layer.label, span)
+        return out
+
+    def resolve_all(self) -> None:
+        """Evaluate every variable, so a mistake in an unused one is still reported."""
+        for name in self.winner:
+            self.ev.guarded(partial(self.__getitem__, name))
