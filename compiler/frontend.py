@@ -97,6 +97,15 @@ def prepare(path: str, catalog: Catalog, opts: Options) -> Lowering:
     )
 
 
+def target_inventory(path: str, inventory: str | None = None) -> Inventory:
+    """The hosts compiling ``path`` will target, known before compiling (to read their facts)."""
+    if inventory:
+        return load_inventory(inventory)
+    if Path(path).suffix == ".py":
+        return DEFAULT_INVENTORY
+    return read_spec(load(path)).inventory or DEFAULT_INVENTORY
+
+
 def compile_file(path: str, catalog: Catalog, opts: Options | None = None) -> Program:
     """Compile ``path`` (``.toml``, ``.yaml``, ``.yml`` or ``.py``) into IR."""
     opts = opts or Options()

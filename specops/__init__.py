@@ -17,12 +17,9 @@ from specops.compiler.catalog import arg
 from specops.compiler.diagnostics import SpecError
 from specops.compiler.extensions import function
 from specops.compiler.facts import JsonFacts
-from specops.compiler.frontend import Options, compile_file, load_inventory
-from specops.compiler.inventory import DEFAULT_INVENTORY
+from specops.compiler.frontend import Options, compile_file, target_inventory
 from specops.compiler.ir import Program
-from specops.compiler.load import load
 from specops.compiler.pydeploy import HostInfo, current
-from specops.compiler.spec import read_spec
 from specops.compiler.values import Sensitive
 from specops.runtime.catalog import CATALOG
 from specops.runtime.command import raw, sh
@@ -74,10 +71,7 @@ def _program(
 ) -> Program:
     if isinstance(target, Program):
         return target
-    inv = load_inventory(inventory) if inventory else None
-    if inv is None and not target.endswith(".py"):
-        inv = read_spec(load(target)).inventory
-    source = HostFactSource(pool, inv or DEFAULT_INVENTORY)
+    source = HostFactSource(pool, target_inventory(target, inventory))
     return compile_file(
         target, CATALOG, Options(inventory, limit, dict(variables or {}), facts=source)
     )

@@ -23,13 +23,10 @@ from specops.compiler import messages as m
 from specops.compiler import optimize as optimizer
 from specops.compiler.diagnostics import SpecError, diag, render_all
 from specops.compiler.facts import JsonFacts
-from specops.compiler.frontend import Options, compile_file, explain_vars, load_inventory
-from specops.compiler.inventory import DEFAULT_INVENTORY
+from specops.compiler.frontend import Options, compile_file, explain_vars, target_inventory
 from specops.compiler.ir import to_json
-from specops.compiler.load import load
 from specops.compiler.schema import spec_schema
 from specops.compiler.scope import parse_var
-from specops.compiler.spec import read_spec
 from specops.runtime import planfile
 from specops.runtime.catalog import CATALOG
 from specops.runtime.events import Events, Progress
@@ -252,14 +249,6 @@ def run(argv: Sequence[str] | None = None) -> int:
         pool.close()
 
 
-def _inventory_for_facts(args: argparse.Namespace) -> Any:
-    if args.inventory:
-        return load_inventory(args.inventory)
-    if args.file.endswith(".py"):
-        return DEFAULT_INVENTORY
-    return read_spec(load(args.file)).inventory or DEFAULT_INVENTORY
-
-
 def _cmd_vars(out: Console, args: argparse.Namespace) -> int:
     rows = explain_vars(args.file, CATALOG, args.host, _options(args))
     if args.json:
@@ -284,7 +273,7 @@ def _run(out: Console, args: argparse.Namespace, pool: Pool) -> int:
     if args.command == "apply" and planfile.is_plan(args.file):
         program, expect, _ = planfile.load(args.file)
     else:
-        source = HostFactSource(pool, _inventory_for_facts(args))
+        source = HostFactSource(pool, target_inventory(args.file, args.inventory))
         program = compile_file(args.file, CATALOG, _options(args, facts=source))
     events = Events(args.json)
     events.emit("start", command=args.command, hosts=[h.name for h in program.hosts])
