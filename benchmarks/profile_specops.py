@@ -107,8 +107,27 @@ def main(argv: list[str] | None = None) -> int:
     ) as fleet:
         cfg = bench.Config(args.specops, user, fleet.key_file, work)
         with bench.proxied(fleet, args.rtt, work) as (endpoints, known):
-            roots = bench.reset_roots(fleet, "profile", pw.pw_uid, pw.pw_gid)
+            t = time.monotonic()
+            subprocess.run([args.specops, "ops"], check=True, stdout=subprocess.DEVNULL)
+            print(f"start-up (specops ops: interpreter, imports, catalog): "
+                  f"{time.monotonic() - t:.2f} s")  # fmt: skip
             d = work / "inputs"
+            # specops' own account first (--stats: round trips, bytes, time per phase)
+            roots = bench.reset_roots(fleet, "stats", pw.pw_uid, pw.pw_gid)
+            bench.write_inputs("specops", cfg, endpoints, known, roots, d)
+            for mode in ("dry", "cold", "noop"):
+                argv_, env = bench.command("specops", mode, cfg, d)
+                t = time.monotonic()
+                r = subprocess.run(
+                    [*argv_, "--stats"], env=env, cwd=d, capture_output=True, text=True
+                )
+                wall = time.monotonic() - t
+                (work / f"stats-{mode}.txt").write_text(r.stdout + r.stderr)
+                tail = "\n".join(r.stdout.rstrip().splitlines()[-12:])
+                print(f"{mode}, N={args.hosts}, rtt {args.rtt} ms: {wall:.2f} s, --stats says:")
+                print(tail, flush=True)
+            # then py-spy
+            roots = bench.reset_roots(fleet, "profile", pw.pw_uid, pw.pw_gid)
             bench.write_inputs("specops", cfg, endpoints, known, roots, d)
             for mode in ("cold", "noop"):
                 argv_, env = bench.command("specops", mode, cfg, d)

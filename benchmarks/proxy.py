@@ -59,7 +59,12 @@ async def _pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, dela
                 break
         await sender
     except (OSError, asyncio.IncompleteReadError):
-        sender.cancel()
+        writer.close()  # pass the failure on: the other direction's read ends too
+    finally:
+        if not sender.done():
+            sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError, OSError):
+                await sender
 
 
 class Proxy:
@@ -81,16 +86,17 @@ class Proxy:
                 if sock is not None:
                     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             await asyncio.gather(
-                _pump(reader, up_writer, self.delay), _pump(up_reader, writer, self.delay)
+                _pump(reader, up_writer, self.delay),
+                _pump(up_reader, writer, self.delay),
+                return_exceptions=True,
             )
         except OSError:
             pass
         finally:
-            for w in (writer, up_writer):
-                if w is not None:
-                    w.close()
-                    with contextlib.suppress(OSError):
-                        await w.wait_closed()
+            for w in (writer, up_writer) if up_writer is not None else (writer,):
+                w.close()
+                with contextlib.suppress(OSError):
+                    await w.wait_closed()
 
     async def serve(self, upstreams: list[tuple[str, int]]) -> None:
         servers: list[asyncio.base_events.Server] = []
@@ -102,7 +108,8 @@ class Proxy:
                 w: asyncio.StreamWriter,
                 upstream: tuple[str, int] = (address, port),
             ) -> None:
-                await self.handle(upstream, r, w)
+                with contextlib.suppress(asyncio.CancelledError):  # stopping
+                    await self.handle(upstream, r, w)
 
             server = await asyncio.start_server(handler, address, 0, backlog=512)
             servers.append(server)

@@ -630,6 +630,9 @@ def main(argv: list[str] | None = None) -> int:
     commit: str | None = None
     if args.specops is None:
         args.specops, commit = install_specops_head()
+    elif Path(args.specops) == VENV / "bin" / "specops":
+        built = VENV / "specops-commit.txt"  # reuse the build run.py made earlier
+        commit = built.read_text().strip() if built.exists() else None
     user = ensure_user()
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     work = Path(args.work or f"/tmp/specops-bench-{stamp}")
