@@ -168,6 +168,7 @@ def from_doc(doc: Mapping[str, Any]) -> Program:
                 sensitive=tuple(o["sensitive"]),
                 desc=o.get("desc"),
                 origin=tuple(_span(s) for s in o.get("origin", [])),
+                parts=tuple(o.get("parts", [])),
             )
             for o in h["ops"]
         )

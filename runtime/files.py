@@ -126,6 +126,8 @@ class Directory(Operation[DirectoryArgs]):
     kind = "files.directory"
     Args = DirectoryArgs
     identity = ("path",)
+    resource = "path"
+    container = True
 
     def facts(self, a: DirectoryArgs) -> list[FactRef[Any]]:
         return [FileInfo.ref(path=a.path)]
@@ -180,6 +182,7 @@ class File(Operation[FileArgs]):
     kind = "files.file"
     Args = FileArgs
     identity = ("path",)
+    resource = "path"
 
     def facts(self, a: FileArgs) -> list[FactRef[Any]]:
         refs: list[FactRef[Any]] = [FileInfo.ref(path=a.path)]
@@ -280,6 +283,8 @@ class Line(Operation[LineArgs]):
     kind = "files.line"
     Args = LineArgs
     identity = ("path", "line")
+    resource = "path"
+    part_of = ("files.file", "content")
 
     def facts(self, a: LineArgs) -> list[FactRef[Any]]:
         return [FileInfo.ref(path=a.path), FileContent.ref(path=a.path)]
@@ -363,6 +368,7 @@ class Link(Operation[LinkArgs]):
     kind = "files.link"
     Args = LinkArgs
     identity = ("path",)
+    resource = "path"
 
     def facts(self, a: LinkArgs) -> list[FactRef[Any]]:
         return [FileInfo.ref(path=a.path)]
@@ -431,6 +437,7 @@ class Absent(Operation[AbsentArgs]):
     kind = "files.absent"
     Args = AbsentArgs
     identity = ("path",)
+    resource = "path"
 
     def facts(self, a: AbsentArgs) -> list[FactRef[Any]]:
         return [FileInfo.ref(path=a.path)]
