@@ -162,6 +162,7 @@ def test_sshd_killed_in_the_middle_of_an_apply(fleet: SshFleet, tmp_path: Path) 
         (vroot / "data").write_text(OLD)
         entries = "".join(entry(f"h{i}", h, roots[f"h{i}"]) for i, h in enumerate(fleet.hosts))
         spec = make_site(tmp_path, entries + entry("victim", victim, vroot), pause=3)
+
         def kill_when_started() -> None:
             wait_for(vroot / "started")
             doomed.close()

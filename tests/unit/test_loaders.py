@@ -682,4 +682,7 @@ def test_a_huge_spec_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
         f.truncate(MAX_SPEC_BYTES + 1)  # sparse: no real disk or memory used
     with pytest.raises(SpecError) as e:
         load(big)
-    assert e.value.diagnostics[0].code == "file-not-found" and "bytes" in e.value.diagnostics[0].message
+    assert (
+        e.value.diagnostics[0].code == "file-not-found"
+        and "bytes" in e.value.diagnostics[0].message
+    )
