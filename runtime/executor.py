@@ -59,6 +59,8 @@ class HostPlan:
     # saved plan can refuse to apply once the host has changed.
     facts: Mapping[str, str] = field(default_factory=dict)
     seconds: Mapping[str, float] = field(default_factory=dict)  # phase → time
+    sent: int = 0  # bytes of scripts sent (the fact read)
+    received: int = 0  # bytes of output received
 
     @property
     def changed(self) -> list[OpPlan]:
@@ -309,10 +311,15 @@ class Runner:
         try:
             refs = needed_facts(hp)
             # Ops that run as root must be planned from what root sees.
-            wrap = (lambda s: as_user(s, True, self.become_password)) if any(
-                op.become for op in hp.ops) else None  # fmt: skip
-            facts, _ = gather(conn, refs, timeout=self.timeout, wrap=wrap)
+            wrap = (
+                (lambda s: as_user(s, True, self.become_password))
+                if any(op.become for op in hp.ops)
+                else None
+            )
+            facts, reply = gather(conn, refs, timeout=self.timeout, wrap=wrap)
             s.sent += len(batch_script(list(dict.fromkeys(refs)), "0" * 16)) if refs else 0
+            if reply is not None:
+                s.received += len(reply.stdout.encode()) + len(reply.stderr.encode())
         except FactError as e:
             return HostPlan(hp.name, target, error=str(e))
         except Exception as e:  # a transport failure mid-read: report it against the host
@@ -330,7 +337,9 @@ class Runner:
             )
         ops = plan_ops(hp, facts)
         seconds = {"connect": t1 - t0, "facts": t2 - t1, "plan": time.monotonic() - t2}
-        return HostPlan(hp.name, target, ops, facts=prints, seconds=seconds)
+        return HostPlan(
+            hp.name, target, ops, facts=prints, seconds=seconds, sent=s.sent, received=s.received
+        )
 
     def plan(self, on_done: Callable[[HostPlan], None] | None = None) -> list[HostPlan]:
         self._sessions = [_Session(hp) for hp in self.program.hosts]

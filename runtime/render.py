@@ -209,8 +209,8 @@ def print_stats(console: Console, plans: Sequence[HostPlan], results: Sequence[H
         table.add_row(
             p.host,
             trips,
-            _size(r.sent) if r else "",
-            _size(r.received) if r else "",
+            _size(r.sent if r else p.sent),
+            _size(r.received if r else p.received),
             *(
                 f"{secs[k]:.3f}s" if k in secs else ""
                 for k in ("connect", "facts", "plan", "apply")

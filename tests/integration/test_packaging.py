@@ -48,6 +48,7 @@ def test_wheel_holds_the_packages_grammar_and_markers(dist: Path) -> None:
         "specops/compiler/py.typed",
         "specops/runtime/py.typed",
         "specops/compiler/template.lark",
+        "specops/schemas/spec.schema.json",
         "specops/runtime/connectors/__init__.py",
         "specops/adhoc.py",
     ):
