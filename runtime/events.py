@@ -65,6 +65,8 @@ class Progress:
     def __init__(self, console: Console, enabled: bool = True) -> None:
         self.live = enabled and console.is_terminal
         self.bar: RichProgress | None = None
+        self.task: Any = None
+        self.failures = 0
         if self.live:
             self.bar = RichProgress(
                 TextColumn("{task.description}"),
@@ -90,12 +92,34 @@ class Progress:
         """A per-host callback that advances a bar labelled ``label`` and calls ``also``."""
         bar = self.bar
         task = bar.add_task(label, total=total, last="") if bar else None
+        self.task = task
 
         def done(item: T) -> None:
             also(item)
             if bar is not None and task is not None:
                 name = getattr(item, "host", "")
                 failed = getattr(item, "error", None) or getattr(item, "failed", False)
-                bar.update(task, advance=1, last=f"{name}{' (failed)' if failed else ''}")
+                self.failures += 1 if failed else 0
+                bar.update(task, advance=1, last=f"{name} done{self._failed()}")
+                now = next((t for t in bar.tasks if t.id == task), None)
+                if now is not None and now.finished:  # only the phase under way stays on screen
+                    bar.remove_task(task)
 
         return done
+
+    def pause(self) -> None:
+        """Take the bar off the screen (before a question on the terminal)."""
+        if self.bar:
+            self.bar.stop()
+
+    def resume(self) -> None:
+        if self.bar:
+            self.bar.start()
+
+    def current(self, host: str, op_id: str) -> None:
+        """The op a host is running now (from the apply script's markers)."""
+        if self.bar is not None and self.task is not None:
+            self.bar.update(self.task, last=f"{host}: {op_id}{self._failed()}")
+
+    def _failed(self) -> str:
+        return f"  ({self.failures} failed)" if self.failures else ""

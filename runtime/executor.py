@@ -259,6 +259,30 @@ def _per_part(plan: HostPlan, results: list[OpResult]) -> tuple[OpResult, ...]:
     return tuple(replace(r, id=i) for r in results for i in parts.get(r.id, (r.id,)))
 
 
+class _OpWatcher:
+    """Finds op-start markers in streamed output (a marker may span two chunks)."""
+
+    def __init__(self, plan: HostPlan, nonce: str, tell: Callable[[str, str], None]) -> None:
+        self.plan, self.tell = plan, tell
+        self.prefix = f"@@specops:{nonce}:op:".encode()
+        self.tail = b""
+
+    def feed(self, stream: str, chunk: bytes) -> None:
+        if stream != "stdout":
+            return
+        data = self.tail + chunk
+        start = 0
+        while (i := data.find(self.prefix, start)) >= 0:
+            end = data.find(b"\n", i)
+            if end < 0:
+                break
+            index = data[i + len(self.prefix) : end]
+            if index.isdigit() and int(index) < len(self.plan.ops):
+                self.tell(self.plan.host, self.plan.ops[int(index)].node.id)
+            start = end + 1
+        self.tail = data[max(start, len(data) - len(self.prefix) - 8) :]
+
+
 @dataclass
 class _Session:
     program: HostProgram
@@ -280,6 +304,8 @@ class Runner:
     expect: Mapping[str, Mapping[str, str]] | None = None
     timeout: float | None = None  # per command: the fact read, the apply script
     become_password: str | None = field(default=None, repr=False)
+    # Told (host, op id) as each op starts on a host, from the script's markers as they stream.
+    on_op: Callable[[str, str], None] | None = None
     _sessions: list[_Session] = field(default_factory=list)
 
     def __enter__(self) -> Runner:
@@ -371,7 +397,13 @@ class Runner:
         t0 = time.monotonic()
         if script:
             try:
-                r = s.conn.run("sh -s", stdin=script, timeout=self.timeout)
+                watch = _OpWatcher(plan, nonce, self.on_op) if self.on_op else None
+                r = s.conn.run(
+                    "sh -s",
+                    stdin=script,
+                    timeout=self.timeout,
+                    on_output=watch.feed if watch else None,
+                )
                 stdout, tail = r.stdout, r.stderr.strip()[-300:]
                 s.sent += len(script.encode())
                 s.received += len(r.stdout.encode()) + len(r.stderr.encode())

@@ -286,6 +286,7 @@ def _run(out: Console, args: argparse.Namespace, pool: Pool) -> int:
         become_password=getpass.getpass("sudo password: ") if args.ask_become_pass else None,
     )
     with runner as r, Progress(out, enabled=not args.json) as progress:
+        r.on_op = progress.current
         plans = r.plan(on_done=progress.step("planning", len(program.hosts), events.planned))
         if args.command == "plan":
             if args.out:
@@ -307,9 +308,11 @@ def _run(out: Console, args: argparse.Namespace, pool: Pool) -> int:
             return EXIT_ERROR
         if not args.json:
             print_plan(out, plans, args.by_op)
+        progress.pause()
         if any(p.changed for p in plans) and not args.yes and not _confirm(out):
             out.print("Apply cancelled.")
             return EXIT_ERROR
+        progress.resume()
         results: list[HostResult] = []
         for batch in _batches([h.name for h in program.hosts], args.serial):
             if _over_limit(results, args.fail_percent):

@@ -131,3 +131,25 @@ def test_a_change_resting_on_a_guess_is_marked_uncertain(tmp_path: Path) -> None
     assert [c.depends_on for c in fix.changes] == ["make"]
     assert [o.status for o in result.ops] == [Status.CHANGED] * 3
     assert oct(flag.stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_running_op_is_reported_as_the_script_streams(tmp_path: Path) -> None:
+    from specops.runtime.executor import HostPlan, OpPlan, _OpWatcher
+
+    prog = program(
+        *(node(f"op{i}", "server.shell", command=f"touch {tmp_path}/{i}") for i in range(3))
+    )
+    seen: list[tuple[str, str]] = []
+    with Runner(
+        prog, connector=lambda hp: LocalConnector(), on_op=lambda h, o: seen.append((h, o))
+    ) as r:
+        r.plan()
+        r.apply()
+    assert seen == [("h", "op0"), ("h", "op1"), ("h", "op2")]
+    # A marker split across two chunks is still found, once.
+    plan = HostPlan("h", "@local", (OpPlan(OpNode("a", "server.shell", {}), ()),))
+    got: list[str] = []
+    w = _OpWatcher(plan, "n0", lambda h, o: got.append(o))
+    for chunk in (b"noise @@spec", b"ops:n0:op:", b"0\nmore output\n"):
+        w.feed("stdout", chunk)
+    assert got == ["a"]
