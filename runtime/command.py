@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -23,29 +23,51 @@ class Secret:
     value: str
 
 
-Part = str | Raw | Secret
+@dataclass(frozen=True)
+class Staged:
+    """A file uploaded (SFTP) before the script runs; rendered as its path on the host."""
+
+    name: str
+
+
+Part = str | Raw | Secret | Staged
 
 
 @dataclass(frozen=True)
 class Command:
     parts: tuple[Part, ...]
+    # Content too large to travel inside the script: (name, bytes) uploaded first.
+    uploads: tuple[tuple[str, bytes], ...] = field(default=(), repr=False)
 
-    def render(self) -> str:
-        """The command as the shell will run it."""
-        return " ".join(
-            p.text if isinstance(p, Raw) else shlex.quote(p.value if isinstance(p, Secret) else p)
-            for p in self.parts
-        )
+    def render(self, stage: str | None = None) -> str:
+        """The command as the shell will run it (``stage``: where uploads were put)."""
+        return " ".join(self._part(p, stage) for p in self.parts)
+
+    @staticmethod
+    def _part(p: Part, stage: str | None) -> str:
+        if isinstance(p, Raw):
+            return p.text
+        if isinstance(p, Staged):
+            if stage is None:
+                raise ValueError("a command with uploads rendered without a staging directory")
+            return shlex.quote(f"{stage}/{p.name}")
+        return shlex.quote(p.value if isinstance(p, Secret) else p)
 
     def display(self) -> str:
-        """The command as shown to people: secrets masked."""
+        """The command as shown to people: secrets masked, uploads named."""
         return " ".join(
-            p.text if isinstance(p, Raw) else "***" if isinstance(p, Secret) else shlex.quote(p)
+            p.text
+            if isinstance(p, Raw)
+            else "***"
+            if isinstance(p, Secret)
+            else f"<upload {p.name[:12]}>"
+            if isinstance(p, Staged)
+            else shlex.quote(p)
             for p in self.parts
         )
 
     def __add__(self, other: Command) -> Command:
-        return Command(self.parts + other.parts)
+        return Command(self.parts + other.parts, self.uploads + other.uploads)
 
     def __str__(self) -> str:
         return self.display()

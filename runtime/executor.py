@@ -178,9 +178,34 @@ def as_user(script: str, user: bool | str, password: str | None) -> str:
     return f"printf '%s\\n' {shlex.quote(password)} | {cmd.replace('sudo -p', 'sudo -S -p', 1)}"
 
 
-def apply_script(plan: HostPlan, nonce: str, password: str | None = None) -> str:
-    """The one script that applies a host's changes; empty when nothing changes."""
+def uploads(plan: HostPlan) -> dict[str, bytes]:
+    """Contents the script needs uploaded first (by name), for the ops that will run."""
+    out: dict[str, bytes] = {}
+    for op in plan.ops:
+        if op.error:
+            break
+        for ch in op.changes:
+            for c in ch.commands:
+                out.update(c.uploads)
+    return out
+
+
+STAGE = 'mkdir -p -m 700 "$HOME/.specops/upload" && cd "$HOME/.specops/upload" && pwd -P'
+
+
+def apply_script(
+    plan: HostPlan, nonce: str, password: str | None = None, stage: str | None = None
+) -> str:
+    """The one script that applies a host's changes; empty when nothing changes.
+
+    ``stage`` is where this run's uploads were put; the script removes them when it ends.
+    """
     lines: list[str] = []
+    if stage is not None:
+        files = " ".join(shlex.quote(f"{stage}/{name}") for name in uploads(plan))
+        # A function, so the quoted paths need no second level of quoting in the trap.
+        lines.append(f"specops_cleanup() {{ rm -f -- {files}; }}")
+        lines.append("trap specops_cleanup EXIT")
     handler_ids = {op.node.id for op in plan.ops if op.node.handler}
     for i, op in enumerate(plan.ops):
         if op.error:
@@ -188,7 +213,7 @@ def apply_script(plan: HostPlan, nonce: str, password: str | None = None) -> str
         if not op.changes:
             continue
         lines.append(f"printf '%s\\n' '@@specops:{nonce}:op:{i}'")
-        body = [c.render() for ch in op.changes for c in ch.commands]
+        body = [c.render(stage) for ch in op.changes for c in ch.commands]
         if op.node.become:
             body = [as_user("set -e\n" + "\n".join(body), op.node.become, password)]
         # Notifications are kept on the host until their handler has run (notify_facts).
@@ -392,7 +417,25 @@ class Runner:
                 round_trips=s.conn.round_trips if s.conn else 0,
             )
         nonce = secrets.token_hex(8)
-        script = apply_script(plan, nonce, self.become_password)
+        stage = None
+        needed = uploads(plan)
+        if needed:  # large contents go by SFTP into a private staging directory first
+            try:
+                made = s.conn.run(STAGE, timeout=self.timeout)
+                stage = made.stdout.strip()
+                if not made.ok or not stage.startswith("/"):
+                    raise OSError(made.stderr.strip() or "no staging directory")
+                for name, data in needed.items():
+                    s.conn.put(data, f"{stage}/{name}", 0o600)
+                    s.sent += len(data)
+            except Exception as e:  # a failed upload fails this host, before anything ran
+                return HostResult(
+                    plan.host,
+                    plan.target,
+                    error=f"uploading files failed: {e}",
+                    round_trips=s.conn.round_trips,
+                )
+        script = apply_script(plan, nonce, self.become_password, stage)
         stdout, tail = "", ""
         t0 = time.monotonic()
         if script:

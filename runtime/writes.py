@@ -13,7 +13,10 @@ import base64
 import hashlib
 import posixpath
 
-from .command import Command, Part, raw, sh
+from .command import Command, Part, Staged, raw, sh
+
+# Contents up to this size travel inside the apply script; larger ones by SFTP first.
+INLINE_LIMIT = 256 * 1024
 
 
 def _owner(user: str | None, group: str | None) -> str | None:
@@ -36,16 +39,17 @@ def write_file(
     """
     directory, name = posixpath.split(path)
     template = posixpath.join(directory or ".", f".{name}.specops-XXXXXXXX")
-    payload = base64.b64encode(data).decode("ascii")
     tmp = raw('"$t"')
-    parts: list[Part] = [
-        raw("t=$(mktemp --"),
-        template,
-        raw(") && { printf %s"),
-        payload,
-        raw("| base64 -d >"),
-        tmp,
-    ]
+    uploads: tuple[tuple[str, bytes], ...] = ()
+    if len(data) > INLINE_LIMIT:
+        # Large content is uploaded (SFTP) before the script runs, then copied in.
+        staged = Staged(hashlib.sha256(data).hexdigest())
+        uploads = ((staged.name, data),)
+        fill: list[Part] = [raw("cat --"), staged, raw(">"), tmp]
+    else:
+        payload = base64.b64encode(data).decode("ascii")
+        fill = [raw("printf %s"), payload, raw("| base64 -d >"), tmp]
+    parts: list[Part] = [raw("t=$(mktemp --"), template, raw(") && {"), *fill]
     # getopt_long takes "--reference FILE" as well as "--reference=FILE".
     if existing:
         parts += [raw("&& chmod --reference"), path, tmp, raw("&& chown --reference"), path, tmp]
@@ -55,7 +59,7 @@ def write_file(
     if owner:
         parts += [raw("&& chown"), owner, tmp]
     parts += [raw("&& mv -f --"), tmp, path, raw('; } || { rm -f -- "$t"; exit 1; }')]
-    return sh(*parts)
+    return Command(tuple(parts), uploads)
 
 
 def sha256(data: bytes) -> str:

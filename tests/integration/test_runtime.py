@@ -151,3 +151,26 @@ def test_plan_grouped_by_op_counts_hosts(
     assert "3 hosts: h0, h1, h2" in r.stdout and f"create directory {shared}" in r.stdout
     assert r.stdout.count(f"create directory {shared}") == 1
     assert "Plan: " in r.stdout
+
+
+def test_large_contents_travel_by_sftp(fleet: SshFleet, tmp_path: Path) -> None:
+    h = fleet.hosts[0]
+    root = h.scratch / tmp_path.name
+    root.mkdir()
+    content = "".join(f"line {i} " + "é" * 40 + "\n" for i in range(6_000))  # ~0.55 MB
+    (tmp_path / "big.txt").write_text(content)
+    spec = tmp_path / "big.toml"
+    spec.write_text(
+        host_entry("h", h, root) + '[ops.big]\nop = "files.file"\npath = "${root}/big.txt"\n'
+        'content = "${ file(\'big.txt\') }"\nmode = "0640"\n'
+    )
+    r = specops("apply", str(spec), "--yes", "--json")
+    assert r.returncode == 0, (r.stdout + r.stderr)[-2000:]
+    (host,) = final(r.stdout)["hosts"]
+    # facts, staging directory, one upload, the script: the content did not ride in the script
+    assert host["round_trips"] == 4
+    assert host["ops"][0]["changes"][0]["commands"][0].count("<upload") == 1
+    assert (root / "big.txt").read_text() == content
+    assert oct((root / "big.txt").stat().st_mode & 0o777) == "0o640"
+    assert list((Path.home() / ".specops" / "upload").iterdir()) == [], "uploads left behind"
+    assert "No changes." in specops("plan", str(spec)).stdout
