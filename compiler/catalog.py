@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 import types
 import typing
 from collections.abc import Callable, Collection, Iterator, Mapping
@@ -38,9 +39,14 @@ def arg(
     check: Check | None = None,
     type_hint: str | None = None,
     default_factory: Callable[[], Any] | None = None,
+    local_path: bool = False,
 ) -> Any:
-    """Declare an op argument: its default, user doc, optional check and type-error hint."""
-    meta = {"doc": doc, "check": check, "type_hint": type_hint}
+    """Declare an op argument: its default, user doc, optional check and type-error hint.
+
+    ``local_path``: a path on the controller; a relative one is taken relative to
+    the spec file (or deploy) that declares the op, not to the working directory.
+    """
+    meta = {"doc": doc, "check": check, "type_hint": type_hint, "local_path": local_path}
     if default_factory is not None:
         return dataclasses.field(default_factory=default_factory, metadata=meta)
     return dataclasses.field(default=default, metadata=meta)
@@ -215,6 +221,7 @@ def validate_args(
     value_span: Callable[[str], Span | None],
     op_span: Span | None,
     failed: Collection[str] = (),
+    base_dir: str | None = None,
 ) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
     """Check ``raw`` against ``op``'s argument class; return canonical args or diagnostics.
 
@@ -265,6 +272,8 @@ def validate_args(
         if problem:
             out.append(diag(m.BAD_VALUE, value_span(name), what=f'"{name}"', detail=problem))
             continue
+        if f.metadata.get("local_path") and base_dir is not None and isinstance(v, str) and v:
+            v = os.path.normpath(os.path.join(base_dir, v))
         canonical[name] = v
     return (None if out or failed else canonical), out
 

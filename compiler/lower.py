@@ -14,6 +14,7 @@ Ordering and deduplication are the optimizer's job.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -278,6 +279,7 @@ def _lower_op(
             value_span=partial(_arg_span, doc.span, decl.path),
             op_span=decl.span,
             failed=failed,
+            base_dir=os.path.dirname(os.path.abspath(doc.file)),
         )
         problems = [_lone_hole_hint(d, decl) for d in problems]
         c.extend(_redact(problems, [plain_args[k] for k, ps in secret.items() if ps]))

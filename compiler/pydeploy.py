@@ -13,6 +13,7 @@ the compiler never reads it. An op's id is its ``_id=`` or ``deploy.py:LINE``.
 
 from __future__ import annotations
 
+import os
 import runpy
 import sys
 import traceback
@@ -78,7 +79,10 @@ class Recorder:
             {t for v in kwargs.values() for t in _secret_texts(v)}, key=len, reverse=True
         )
         kwargs = {k: reveal(v)[0] for k, v in kwargs.items()}
-        args, problems = validate_args(optype, kwargs, lambda _: span, lambda _: span, span)
+        base = os.path.dirname(os.path.abspath(self.file))
+        args, problems = validate_args(
+            optype, kwargs, lambda _: span, lambda _: span, span, base_dir=base
+        )
         self.collector.extend(problems)
         if args is None:
             return

@@ -52,7 +52,7 @@ def _read(src: str, what: str) -> bytes:
 @dataclass(frozen=True)
 class TemplateArgs:
     path: str = path_arg("Where the rendered file goes on the host.")
-    src: str = arg(doc="The Jinja2 template (.j2) on the controller.")
+    src: str = arg(local_path=True, doc="The Jinja2 template (.j2) on the controller.")
     vars: dict[str, Any] = arg(
         default_factory=dict,
         doc='Values the template sees, e.g. vars = { port = "${port}" }.',
@@ -120,7 +120,7 @@ class Template(Operation[TemplateArgs]):
 
 @dataclass(frozen=True)
 class CopyArgs:
-    src: str = arg(doc="A file or directory on the controller.")
+    src: str = arg(local_path=True, doc="A file or directory on the controller.")
     path: str = path_arg("Destination on the host (the file, or the directory the tree goes into).")
     mode: str | None = mode_arg()
     user: str | None = user_arg()
@@ -242,7 +242,7 @@ class Copy(Operation[CopyArgs]):
 
 @dataclass(frozen=True)
 class SyncArgs:
-    src: str = arg(doc="A directory on the controller.")
+    src: str = arg(local_path=True, doc="A directory on the controller.")
     path: str = path_arg("The directory on the host that must mirror it.")
     delete: bool = arg(True, doc="Remove what is on the host but not on the controller.")
     mode: str | None = mode_arg()

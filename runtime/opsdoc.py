@@ -98,7 +98,7 @@ def _facts() -> list[str]:
 
 
 def operations_markdown(catalog: Catalog = CATALOG) -> str:
-    ops = list(catalog)
+    ops = catalog.builtins()  # ops user modules registered in this process are not ours to list
     families: dict[str, list[OpType]] = {}
     for op in ops:
         families.setdefault(op.kind.split(".")[0], []).append(op)

@@ -205,7 +205,9 @@ class MountOp(Operation[MountArgs]):
 
 @dataclass(frozen=True)
 class ScriptArgs:
-    src: str = arg(doc="The script on the controller (any interpreter via its #! line).")
+    src: str = arg(
+        local_path=True, doc="The script on the controller (any interpreter via its #! line)."
+    )
     args: list[str] = arg(default_factory=list, doc="Arguments passed to the script.")
     creates: str | None = arg(
         None, doc="Skip when this absolute path exists on the host.", check=check_absolute

@@ -20,12 +20,12 @@ def test_checked_in_operations_doc_is_current() -> None:
 
 
 def test_catalog_has_the_promised_breadth() -> None:
-    kinds = CATALOG.kinds()
+    kinds = [op.kind for op in CATALOG.builtins()]
     assert len(kinds) >= 60, kinds
     assert len({k.split(".")[0] for k in kinds}) >= 10
 
 
-@pytest.mark.parametrize("op", list(CATALOG), ids=lambda o: o.kind)
+@pytest.mark.parametrize("op", CATALOG.builtins(), ids=lambda o: o.kind)
 def test_every_op_documents_summary_example_and_arguments(op: OpType) -> None:
     assert op.summary.endswith("."), f"{op.kind}: one-line summary ending with a period"
     assert "Example:" in op.doc, f"{op.kind}: docstring needs an Example"
