@@ -27,6 +27,42 @@ class CommandStatus(Fact[int]):
         return int(output.strip())
 
 
+def guard_facts(creates: str | None, unless: str | None) -> list[FactRef[Any]]:
+    """The facts ``creates``/``unless`` guards read (``server.shell``, ``server.script``)."""
+    refs: list[FactRef[Any]] = []
+    if creates:
+        refs.append(FileInfo.ref(path=creates))
+    if unless:
+        refs.append(CommandStatus.ref(command=unless))
+    return refs
+
+
+def guard_done(creates: str | None, unless: str | None, f: Facts) -> bool:
+    """Whether a guard says the work is already done."""
+    if creates and f[FileInfo.ref(path=creates)] is not None:
+        return True
+    return bool(unless and f[CommandStatus.ref(command=unless)] == 0)
+
+
+def guarded(creates: str | None, unless: str | None, run: Command) -> Command:
+    """``run``, checked again on the host right before it runs."""
+    if creates:
+        run = sh(raw("[ -e"), creates, raw("] ||")) + run
+    if unless:
+        run = sh(raw("sh -c"), unless, raw(">/dev/null 2>&1 </dev/null ||")) + run
+    return run
+
+
+def guard_effects(creates: str | None, unless: str | None, f: Facts) -> dict[FactRef[Any], Any]:
+    out: dict[FactRef[Any], Any] = {}
+    if creates and f[FileInfo.ref(path=creates)] is None:
+        # The command should create it; what it creates (type, mode) is its own business.
+        out[FileInfo.ref(path=creates)] = Guess(FileStat("file", "0644", "root", "root", 0))
+    if unless:
+        out[CommandStatus.ref(command=unless)] = 0
+    return out
+
+
 @dataclass(frozen=True)
 class ShellArgs:
     command: str = arg(doc="Shell code to run with /bin/sh.")
@@ -55,30 +91,13 @@ class Shell(Operation[ShellArgs]):
     Args = ShellArgs
 
     def facts(self, a: ShellArgs) -> list[FactRef[Any]]:
-        refs: list[FactRef[Any]] = []
-        if a.creates:
-            refs.append(FileInfo.ref(path=a.creates))
-        if a.unless:
-            refs.append(CommandStatus.ref(command=a.unless))
-        return refs
+        return guard_facts(a.creates, a.unless)
 
     def plan(self, a: ShellArgs, f: Facts) -> list[Change]:
-        if a.creates and f[FileInfo.ref(path=a.creates)] is not None:
+        if guard_done(a.creates, a.unless, f):
             return []
-        if a.unless and f[CommandStatus.ref(command=a.unless)] == 0:
-            return []
-        run = sh("sh", "-c", a.command)
-        if a.creates:
-            run = sh(raw("[ -e"), a.creates, raw("] ||")) + run
-        if a.unless:
-            run = sh(raw("sh -c"), a.unless, raw(">/dev/null 2>&1 </dev/null ||")) + run
+        run = guarded(a.creates, a.unless, sh("sh", "-c", a.command))
         return [Change(Action.RUN, f"run {a.command}", (run,))]
 
     def effects(self, a: ShellArgs, f: Facts) -> Mapping[FactRef[Any], Any]:
-        out: dict[FactRef[Any], Any] = {}
-        if a.creates and f[FileInfo.ref(path=a.creates)] is None:
-            # The command should create it; what it creates (type, mode) is its own business.
-            out[FileInfo.ref(path=a.creates)] = Guess(FileStat("file", "0644", "root", "root", 0))
-        if a.unless:
-            out[CommandStatus.ref(command=a.unless)] = 0
-        return out
+        return guard_effects(a.creates, a.unless, f)

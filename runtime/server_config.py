@@ -23,7 +23,7 @@ from .files import check_absolute, unified_diff
 from .files_facts import FileInfo, FileStat
 from .managed import content_effects, content_facts, current, encode, ensure_content, text_of
 from .operation import Action, Change, Operation, PlanError, register
-from .server import CommandStatus
+from .server import guard_done, guard_effects, guard_facts, guarded
 from .server_facts import Crontab, Mount, Mounts
 
 # -- server.crontab -------------------------------------------------------------------
@@ -229,17 +229,10 @@ class Script(Operation[ScriptArgs]):
     Args = ScriptArgs
 
     def facts(self, a: ScriptArgs) -> list[FactRef[Any]]:
-        refs: list[FactRef[Any]] = []
-        if a.creates:
-            refs.append(FileInfo.ref(path=a.creates))
-        if a.unless:
-            refs.append(CommandStatus.ref(command=a.unless))
-        return refs
+        return guard_facts(a.creates, a.unless)
 
     def plan(self, a: ScriptArgs, f: Facts) -> list[Change]:
-        if a.creates and f[FileInfo.ref(path=a.creates)] is not None:
-            return []
-        if a.unless and f[CommandStatus.ref(command=a.unless)] == 0:
+        if guard_done(a.creates, a.unless, f):
             return []
         try:
             data = Path(a.src).read_bytes()
@@ -252,10 +245,7 @@ class Script(Operation[ScriptArgs]):
             *a.args,
             raw('; then rm -f "$s"; else r=$?; rm -f "$s"; exit "$r"; fi'),
         )
-        if a.creates:
-            run = sh(raw("[ -e"), a.creates, raw("] ||")) + run
-        if a.unless:
-            run = sh(raw("sh -c"), a.unless, raw(">/dev/null 2>&1 </dev/null ||")) + run
+        run = guarded(a.creates, a.unless, run)
         return [
             Change(
                 Action.RUN,
@@ -265,12 +255,7 @@ class Script(Operation[ScriptArgs]):
         ]
 
     def effects(self, a: ScriptArgs, f: Facts) -> Mapping[FactRef[Any], Any]:
-        out: dict[FactRef[Any], Any] = {}
-        if a.creates and f[FileInfo.ref(path=a.creates)] is None:
-            out[FileInfo.ref(path=a.creates)] = FileStat("file", "0644", "root", "root", 0)
-        if a.unless:
-            out[CommandStatus.ref(command=a.unless)] = 0
-        return out
+        return guard_effects(a.creates, a.unless, f)
 
 
 # -- server.limits --------------------------------------------------------------------

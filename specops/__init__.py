@@ -9,7 +9,8 @@ Embedding::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -62,19 +63,28 @@ def compile(
     return compile_file(path, CATALOG, opts)
 
 
-def _program(
+@contextmanager
+def _runner(
     target: str | Program,
-    pool: Pool,
     inventory: str | None,
     limit: Iterable[str] | None,
     variables: Mapping[str, Any] | None,
-) -> Program:
-    if isinstance(target, Program):
-        return target
-    source = HostFactSource(pool, target_inventory(target, inventory))
-    return compile_file(
-        target, CATALOG, Options(inventory, limit, dict(variables or {}), facts=source)
-    )
+    parallel: int | None,
+) -> Iterator[Runner]:
+    """A runner over ``target`` whose hosts' connections (facts included) are shared."""
+    pool = Pool()
+    try:
+        program = target
+        if not isinstance(program, Program):
+            source = HostFactSource(pool, target_inventory(program, inventory))
+            opts = Options(inventory, limit, dict(variables or {}), facts=source)
+            program = compile_file(program, CATALOG, opts)
+        with Runner(
+            program, parallel=parallel, connector=lambda hp: pool.get(hp.name, hp.connection)
+        ) as r:
+            yield r
+    finally:
+        pool.close()
 
 
 def plan(
@@ -86,15 +96,8 @@ def plan(
     parallel: int | None = None,
 ) -> list[HostPlan]:
     """What would change on each host (a dry run)."""
-    pool = Pool()
-    try:
-        program = _program(target, pool, inventory, limit, variables)
-        with Runner(
-            program, parallel=parallel, connector=lambda hp: pool.get(hp.name, hp.connection)
-        ) as r:
-            return r.plan()
-    finally:
-        pool.close()
+    with _runner(target, inventory, limit, variables, parallel) as r:
+        return r.plan()
 
 
 def apply(
@@ -106,16 +109,9 @@ def apply(
     parallel: int | None = None,
 ) -> list[HostResult]:
     """Plan and apply on every host; returns each host's results."""
-    pool = Pool()
-    try:
-        program = _program(target, pool, inventory, limit, variables)
-        with Runner(
-            program, parallel=parallel, connector=lambda hp: pool.get(hp.name, hp.connection)
-        ) as r:
-            r.plan()
-            return r.apply()
-    finally:
-        pool.close()
+    with _runner(target, inventory, limit, variables, parallel) as r:
+        r.plan()
+        return r.apply()
 
 
 def host() -> HostInfo:
