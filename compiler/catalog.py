@@ -40,13 +40,20 @@ def arg(
     type_hint: str | None = None,
     default_factory: Callable[[], Any] | None = None,
     local_path: bool = False,
+    secret: bool = False,
 ) -> Any:
     """Declare an op argument: its default, user doc, optional check and type-error hint.
 
     ``local_path``: a path on the controller; a relative one is taken relative to
     the spec file (or deploy) that declares the op, not to the working directory.
     """
-    meta = {"doc": doc, "check": check, "type_hint": type_hint, "local_path": local_path}
+    meta = {
+        "doc": doc,
+        "check": check,
+        "type_hint": type_hint,
+        "local_path": local_path,
+        "secret": secret,  # always sensitive, wherever its value came from
+    }
     if default_factory is not None:
         return dataclasses.field(default_factory=default_factory, metadata=meta)
     return dataclasses.field(default=default, metadata=meta)
@@ -84,6 +91,10 @@ class OpType:
     @property
     def summary(self) -> str:
         return self.doc.strip().splitlines()[0] if self.doc.strip() else ""
+
+    def secret_args(self) -> list[str]:
+        """Arguments that are sensitive whatever their source (a password)."""
+        return [f.name for f in self.fields() if f.metadata.get("secret")]
 
     def fields(self) -> list[dataclasses.Field[Any]]:
         return list(dataclasses.fields(self.args))

@@ -290,6 +290,11 @@ def _lower_op(
         if op_id in seen:
             op_id = f"{base}[{len(seen)}]"
         seen.add(op_id)
+        known = set(ev.secrets)
+        for name in optype.secret_args():
+            if args.get(name) not in (None, "") and not secret.get(name):
+                secret[name] = [name]
+                known.add(str(args[name]))
         refs = {
             w: tuple(r for r in (resolve(ctx, x, ids) for x in getattr(decl, w)) if r)
             for w in ("requires", "before", "notify")
@@ -306,7 +311,7 @@ def _lower_op(
             desc=decl.desc,
             become=decl.become,
             origin=(decl.span,),
-            secrets=_secrets_in(ev.secrets, raw, secret),
+            secrets=_secrets_in(known, raw, secret),
         )
         out.append((node, refs["before"]))
     return out

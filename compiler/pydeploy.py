@@ -86,6 +86,10 @@ class Recorder:
         self.collector.extend(problems)
         if args is None:
             return
+        for name in optype.secret_args():  # sensitive whatever their source (a password)
+            if args[name] not in (None, "") and name not in secret:
+                secret += (name,)
+                leaves.append(str(args[name]))
         op_id = options.get("_id") or self._default_id(span)
         if any(op.id == op_id for op in self.ops):
             self.collector.add(

@@ -135,7 +135,8 @@ class Database(Operation[DatabaseArgs]):
 class UserArgs:
     name: str = arg(doc="Account name.", check=check_ident)
     password: str = arg(
-        doc="Password, set when the account is created (an existing one keeps its own)."
+        doc="Password, set when the account is created (an existing one keeps its own).",
+        secret=True,
     )
     host: str = arg(
         "localhost", doc="Where it may connect from (a host pattern).", check=check_host

@@ -444,3 +444,22 @@ def test_facts_offline(tmp_path: Path) -> None:
     }
     got = errors(tmp_path, files)
     assert got[0][0] == "facts-unavailable"
+
+
+def test_an_argument_declared_secret_is_sensitive_from_any_source(tmp_path: Path) -> None:
+    p = build(
+        tmp_path,
+        {
+            "s.toml": """
+        [vars]
+        db_password = "plain-text-pw"
+        [ops.db_user]
+        op = "mysql.user"
+        name = "shop"
+        password = "${db_password}"
+    """
+        },
+    )
+    node = p.host("@local").ops[0]
+    assert node.sensitive == ("password",) and "plain-text-pw" in node.secrets
+    assert "plain-text-pw" not in to_json(p) and "(sensitive)" in to_json(p)
