@@ -41,6 +41,7 @@ def arg(
     default_factory: Callable[[], Any] | None = None,
     local_path: bool = False,
     secret: bool = False,
+    scope: bool = False,
 ) -> Any:
     """Declare an op argument: its default, user doc, optional check and type-error hint.
 
@@ -53,6 +54,9 @@ def arg(
         "type_hint": type_hint,
         "local_path": local_path,
         "secret": secret,  # always sensitive, wherever its value came from
+        # A map the compiler fills with the host's variables (the non-sensitive ones)
+        # and ``host``; entries the spec gives override them.
+        "scope": scope,
     }
     if default_factory is not None:
         return dataclasses.field(default_factory=default_factory, metadata=meta)
@@ -91,6 +95,9 @@ class OpType:
     @property
     def summary(self) -> str:
         return self.doc.strip().splitlines()[0] if self.doc.strip() else ""
+
+    def scope_args(self) -> list[str]:
+        return [f.name for f in self.fields() if f.metadata.get("scope")]
 
     def secret_args(self) -> list[str]:
         """Arguments that are sensitive whatever their source (a password)."""

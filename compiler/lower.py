@@ -270,6 +270,9 @@ def _lower_op(
                 failed.add(k)
         if pending is not None:
             raise pending
+        for name in optype.scope_args():
+            given = raw.get(name)
+            raw[name] = {**host_variables(values), **(given if isinstance(given, dict) else {})}
         secret = {k: sensitive_paths(v, k) for k, v in raw.items()}
         plain_args = {k: reveal(v)[0] for k, v in raw.items()}
         args, problems = validate_args(
@@ -323,6 +326,22 @@ def _secrets_in(
     """The known secret values that occur in the sensitive arguments."""
     shown = [t for k, ps in paths.items() if ps for t in texts(raw[k])]
     return tuple(sorted({s for s in known if any(s in t for t in shown)}, key=len, reverse=True))
+
+
+def host_variables(values: Mapping[str, Any]) -> dict[str, Any]:
+    """What a scope argument (a template's ``vars``) receives: every non-sensitive
+    variable, and ``host`` (its name). Secrets reach a template only when passed."""
+    out: dict[str, Any] = {}
+    for k, v in values.items():
+        if k in ("facts", "host", "item", "key"):
+            continue
+        plain, secret = reveal(v)
+        if not secret:
+            out[k] = plain
+    host = values.get("host")
+    if isinstance(host, dict):
+        out["host"] = {"name": host.get("name")}
+    return out
 
 
 def _lone_hole_hint(d: Any, decl: OpDecl) -> Any:

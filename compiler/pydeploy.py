@@ -78,6 +78,11 @@ class Recorder:
         leaves = sorted(
             {t for v in kwargs.values() for t in _secret_texts(v)}, key=len, reverse=True
         )
+        for name in optype.scope_args():  # as in spec files: the host's plain variables
+            given = kwargs.get(name)
+            plain = {k: v for k, v in self.host.vars.items() if not isinstance(v, Sensitive)}
+            given_map = given if isinstance(given, dict) else {}
+            kwargs[name] = {**plain, "host": {"name": self.host.name}, **given_map}
         kwargs = {k: reveal(v)[0] for k, v in kwargs.items()}
         base = os.path.dirname(os.path.abspath(self.file))
         args, problems = validate_args(

@@ -55,7 +55,9 @@ class TemplateArgs:
     src: str = arg(local_path=True, doc="The Jinja2 template (.j2) on the controller.")
     vars: dict[str, Any] = arg(
         default_factory=dict,
-        doc='Values the template sees, e.g. vars = { port = "${port}" }.',
+        scope=True,
+        doc="Values the template sees: the host's variables (not the sensitive ones) and "
+        "`host`, plus what you give here, e.g. vars = { token = \"${ env('TOKEN') }\" }.",
     )
     mode: str | None = mode_arg()
     user: str | None = user_arg()
@@ -88,8 +90,9 @@ class Template(Operation[TemplateArgs]):
     The template sees each entry of ``vars`` as a name (and all of them as ``vars``),
     plus ``facts``: ``facts.os`` (/etc/os-release, lower-case keys), ``facts.hostname``,
     ``facts.arch`` and ``facts.kernel``. Rendering is sandboxed and strict: an
-    undefined name is an error, never an empty string. The spec's variables are not
-    passed in automatically (yet): list the ones the template uses in ``vars``.
+    undefined name is an error, never an empty string. The spec's variables (all but
+    the sensitive ones) and ``host.name`` are in scope; pass a secret in ``vars`` to
+    use it, and the op's diff is then hidden.
     Example: ``[ops.vhost] op = "files.template"  src = "templates/vhost.conf.j2"
     path = "/etc/apache2/sites-available/app.conf"  vars = { port = "${port}" }``
     """

@@ -463,3 +463,28 @@ def test_an_argument_declared_secret_is_sensitive_from_any_source(tmp_path: Path
     node = p.host("@local").ops[0]
     assert node.sensitive == ("password",) and "plain-text-pw" in node.secrets
     assert "plain-text-pw" not in to_json(p) and "(sensitive)" in to_json(p)
+
+
+def test_a_template_sees_the_hosts_variables_but_no_secret_it_was_not_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TOKEN", "t0ken-value")
+    (tmp_path / "t.j2").write_text("{{ app }} on {{ host.name }}\n")
+    p = build(
+        tmp_path,
+        {
+            "s.toml": """
+        [vars]
+        app = "shop"
+        token = "${ env('TOKEN') }"
+        [ops.conf]
+        op = "files.template"
+        src = "t.j2"
+        path = "/etc/app.conf"
+        vars = { extra = 1 }
+    """
+        },
+    )
+    args = p.host("@local").ops[0].args
+    assert args["vars"] == {"app": "shop", "host": {"name": "@local"}, "extra": 1}
+    assert args["src"] == str(tmp_path / "t.j2")
