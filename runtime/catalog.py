@@ -7,6 +7,7 @@ from . import (  # noqa: F401  (registration happens on import)
     apt,
     files,
     files_edit,
+    files_get,
     files_transfer,
     files_tree,
     git,

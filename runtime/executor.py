@@ -27,6 +27,7 @@ from specops.compiler.redact import scrub, secret_values
 
 from .connectors import ConnectError, Connector, connect
 from .facts import FactError, FactRef, Facts, batch_script, gather
+from .files_get import save_locally
 from .notify_facts import Pending, clear, leave, marker
 from .operation import OPERATIONS, Action, Change, PlanError
 
@@ -454,7 +455,7 @@ class Runner:
                     tail = f"timed out after {self.timeout} s"
             except Exception as e:  # the connection died mid-apply
                 tail = f"{type(e).__name__}: {e}"
-        results = read_results(plan, stdout, nonce, tail)
+        results = self._fetch(s, plan, read_results(plan, stdout, nonce, tail))
         seconds = {**plan.seconds, "apply": time.monotonic() - t0}
         return HostResult(
             plan.host,
@@ -465,6 +466,26 @@ class Runner:
             sent=s.sent,
             received=s.received,
         )
+
+    def _fetch(
+        self, s: _Session, plan: HostPlan, results: tuple[OpResult, ...]
+    ) -> tuple[OpResult, ...]:
+        """Copy files to the controller for the ops that asked (``files.get``) and ran."""
+        fetches = {op.node.id: ch.fetch for op in plan.ops for ch in op.changes if ch.fetch}
+        if not fetches or s.conn is None:
+            return results
+        out = []
+        for r in results:
+            want = fetches.get(r.id)
+            if want is not None and r.status is Status.CHANGED:
+                try:
+                    data = s.conn.get(want[0])
+                    save_locally(want[1], data)
+                    s.received += len(data)
+                except Exception as e:  # reported against the op, like a failed command
+                    r = replace(r, status=Status.FAILED, error=f"fetching failed: {e}")
+            out.append(r)
+        return tuple(out)
 
     def apply(
         self,

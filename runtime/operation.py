@@ -42,6 +42,8 @@ class Change:
     # The id of an earlier op whose outcome this change depends on but that
     # specops cannot predict: the plan shows it as uncertain, never as certain.
     depends_on: str | None = None
+    # (host path, controller path): copied to the controller after the script ran.
+    fetch: tuple[str, str] | None = None
 
     def to_json(self) -> dict[str, Any]:
         shown = ["(hidden: sensitive)"] if self.hidden else [c.display() for c in self.commands]
@@ -54,6 +56,8 @@ class Change:
             out["diff"] = self.diff
         if self.depends_on is not None:
             out["uncertain"] = {"depends_on": self.depends_on}
+        if self.fetch is not None:
+            out["fetch"] = {"from": self.fetch[0], "to": self.fetch[1]}
         return out
 
 

@@ -174,3 +174,27 @@ def test_large_contents_travel_by_sftp(fleet: SshFleet, tmp_path: Path) -> None:
     assert oct((root / "big.txt").stat().st_mode & 0o777) == "0o640"
     assert list((Path.home() / ".specops" / "upload").iterdir()) == [], "uploads left behind"
     assert "No changes." in specops("plan", str(spec)).stdout
+
+
+def test_files_get_fetches_to_the_controller(fleet: SshFleet, tmp_path: Path) -> None:
+    roots = {}
+    text = ""
+    for i, h in enumerate(fleet.hosts):
+        roots[i] = h.scratch / tmp_path.name
+        roots[i].mkdir()
+        (roots[i] / "app.conf").write_text(f"conf of h{i}\n")
+        text += host_entry(f"h{i}", h, roots[i])
+    spec = tmp_path / "get.toml"
+    spec.write_text(
+        text + '[ops.backup]\nop = "files.get"\npath = "${root}/app.conf"\n'
+        'dest = "backups/${host.name}/app.conf"\n'
+    )
+    r = specops("apply", str(spec), "--yes", "--json")
+    assert r.returncode == 0, (r.stdout + r.stderr)[-2000:]
+    for i in range(3):
+        assert (tmp_path / "backups" / f"h{i}" / "app.conf").read_text() == f"conf of h{i}\n"
+    assert "No changes." in specops("plan", str(spec)).stdout
+    (roots[1] / "app.conf").write_text("changed\n")
+    again = final(specops("apply", str(spec), "--yes", "--json").stdout)
+    assert [h["name"] for h in again["hosts"] if h["ops"][0]["status"] == "changed"] == ["h1"]
+    assert (tmp_path / "backups" / "h1" / "app.conf").read_text() == "changed\n"
