@@ -111,3 +111,52 @@ def test_hostile_arguments(
     found = everything_under(root)
     assert found == {dirname, f"{dirname}/{filename}", f"{dirname}/lines", f"{dirname}/link"}
     assert not Path.home().joinpath("PWNED").exists() and not Path("PWNED").exists()
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    filename=name,
+    block_name=text.filter(lambda s: "\n" not in s and s.strip() != ""),
+    content=text,
+    needle=text.filter(lambda s: s != "" and "\\" not in s),
+)
+def test_hostile_arguments_to_the_editing_ops(
+    fleet: SshFleet,
+    tmp_path_factory: pytest.TempPathFactory,
+    filename: str,
+    block_name: str,
+    content: str,
+    needle: str,
+) -> None:
+    import re
+
+    h = fleet.hosts[1]
+    root = tmp_path_factory.mktemp("edit")
+    target = root / filename
+    target.write_text(f"before {needle} after\n")
+    ops = (
+        node(
+            "block", "files.block", path=f"{root}/{filename}.blk", name=block_name, content=content
+        ),
+        node("replace", "files.replace", path=str(target), regex=re.escape(needle), replace="X"),
+    )
+    conn = Connection(
+        "ssh",
+        h.user,
+        h.address,
+        h.port,
+        {"key": str(h.key_file), "known_hosts": str(h.known_hosts)},
+    )
+    program = Program((HostProgram("h", conn, ops),))
+    with Runner(program) as r:
+        r.plan()
+        (result,) = r.apply()
+    assert all(o.status is Status.CHANGED for o in result.ops), result
+    assert target.read_text() == "before X after\n"
+    block = Path(f"{root}/{filename}.blk").read_text()
+    assert block_name in block and content in block
+    with Runner(program) as again:  # applied exactly: nothing left to do
+        (plan,) = again.plan()
+    assert not any(op.changes for op in plan.ops)
+    assert everything_under(root) == {filename, f"{filename}.blk"}
+    assert not Path.home().joinpath("PWNED").exists() and not Path("PWNED").exists()
