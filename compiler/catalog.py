@@ -24,6 +24,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from . import messages as m
 from .diagnostics import Diagnostic, diag, suggest
+from .evaluate import kind
 from .source import Span
 
 Check = Callable[[Any], str | None]
@@ -185,21 +186,10 @@ def _plural(name: str) -> str:
 
 
 def value_type_name(v: Any) -> str:
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "a boolean"
-    if isinstance(v, int):
-        return f"an integer ({v})"
-    if isinstance(v, float):
-        return f"a number ({v})"
-    if isinstance(v, str):
-        return "a string"
-    if isinstance(v, list):
-        return "a list"
-    if isinstance(v, dict):
-        return "a map"
-    return type(v).__name__
+    """Like ``evaluate.kind``, and numbers show their value (a mode of 644 says so)."""
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return f"{kind(v)} ({v})"
+    return kind(v)
 
 
 def conforms(v: Any, t: Any) -> bool:

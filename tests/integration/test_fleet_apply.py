@@ -12,12 +12,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.fixtures import final
 from tests.sshd import SshFleet, SshHost
+from tests.targets import applied, planned
 
 pytestmark = pytest.mark.fleet
 
@@ -109,24 +109,6 @@ def site(fleet: SshFleet, roots: dict[str, Path], tmp_path: Path) -> Path:
         (root / "shop" / "old.pid").write_text("123\n")
         (root / "shop" / "env").write_text("A=1\nPORT=1\n")
     return path
-
-
-def planned(doc: dict[str, Any]) -> dict[str, dict[str, list[str]]]:
-    return {
-        h["name"]: {o["id"]: [c["summary"] for c in o["changes"]] for o in h["ops"] if o["changes"]}
-        for h in doc["hosts"]
-    }
-
-
-def applied(doc: dict[str, Any]) -> dict[str, dict[str, list[str]]]:
-    return {
-        h["name"]: {
-            o["id"]: [c["summary"] for c in o["changes"]]
-            for o in h["ops"]
-            if o["status"] == "changed"
-        }
-        for h in doc["hosts"]
-    }
 
 
 def test_apply_makes_hosts_match_and_plan_predicted_it(
