@@ -92,6 +92,18 @@ class OpType:
     # A list argument: adjacent ops of this kind whose other arguments are all
     # equal run as one node with the lists joined (one package transaction).
     merge: str | None = None
+    # The op manages what is below its path (a copied tree, a checkout, chown -R)
+    # rather than the path itself: it shares the path with a ``container`` op
+    # (files.directory) that declares it. Unless it is a container itself, it
+    # runs after the ops on paths below it (chown -R after the files exist).
+    tree: bool = False
+    # (argument, resource): the argument names a thing another op may create
+    # (files.file ``user`` names a "user"); the op runs after that op.
+    refers: tuple[tuple[str, str], ...] = ()
+    # (argument, default): a directory the op creates, other than its thing (the
+    # home of server.user): the argument's value, else the default formatted
+    # with the arguments. Ops on paths below it run after it.
+    makes_dir: tuple[str, str] | None = None
 
     @property
     def summary(self) -> str:

@@ -13,7 +13,9 @@ package lists overlap item by item). Two ops on one thing are compatible when:
   parts always compose; the same part must be declared the same way;
 - one declares a part and the other is the whole kind that part belongs to,
   with the argument holding the part unset (``files.line`` on a path that
-  ``files.file`` manages without ``content``).
+  ``files.file`` manages without ``content``);
+- one manages what is below a path (``OpType.tree``: files.sync, files.attrs,
+  git.repo) and the other makes that path a directory, or manages below it too.
 
 Anything else is a ``conflict`` diagnostic at the later op, with a note at the
 earlier one and a hint. Handlers are left out: they are actions run on
@@ -109,6 +111,10 @@ def clash(p: OpNode, tp: OpType, q: OpNode, tq: OpType) -> str | None:
                 f"put the change into {whole.id}'s {name}, or leave {name} unset"
             )
         return f"{part.kind} edits a {kind}, which {whole.kind} contradicts: keep one of them"
+    if p.kind != q.kind and (tp.tree or tq.tree):
+        if (tp.tree and tq.tree) or (tq if tp.tree else tp).container:
+            return None
+        return f"{q.kind} and {p.kind} disagree on what the path is: keep one of them"
     if p.kind != q.kind:
         return f"one thing cannot be both a {q.kind} and a {p.kind}: keep one of them"
     if _state(p, tp) != _state(q, tq):

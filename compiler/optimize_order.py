@@ -5,9 +5,12 @@ cycle errors print:
 
 - ``requires`` (``before`` was turned into ``requires`` by lowering);
 - a handler after every op that notifies it;
-- inferred from the catalog: an op on a path inside a directory that another
-  op creates (``OpType.container``, same ``resource``) runs after it — ``mkdir``
-  before writing into it is the only order that works on a fresh host;
+- inferred from the catalog, each the only order that works on a fresh host:
+  an op on a path inside a directory that another op creates
+  (``OpType.container``, or a home that ``OpType.makes_dir`` names) runs after
+  it; an op whose argument names a user, a group, a virtualenv another op
+  creates (``OpType.refers``) runs after that op; a ``tree`` op that is not a
+  container (chown -R) runs after the ops on paths below it;
 - inferred, soft: ops that declare the same thing (see ``optimize_conflicts``)
   keep their source order, so a ``requires`` elsewhere cannot swap them.
   A soft edge gives way when it contradicts the others (it is dropped, and
@@ -49,40 +52,112 @@ def declared_edges(ops: Iterable[OpNode], index: dict[str, int]) -> list[Edge]:
 
 
 def inferred_edges(ops: tuple[OpNode, ...], ctx: HostPass) -> list[Edge]:
-    """Edges the catalog justifies: into directories, and source order on one thing."""
+    """Edges the catalog justifies: into directories, onto users, source order on one thing."""
     if ctx.catalog is None:
         return []
     out: list[Edge] = []
-    dirs: dict[tuple[str, str], str] = {}  # (resource, path) -> id of the op creating it
+    dirs: dict[str, list[str]] = {}  # directory -> ids of the ops that make it
+    covers: dict[str, list[str]] = {}  # directory -> ids of tree ops over all below it
+    homes: list[tuple[str, str]] = []  # (directory, id) made besides an op's own thing
+    made: dict[Thing, list[str]] = {}  # things ops create, for ``refers``
     last: dict[Thing, str] = {}
-    keyed: list[tuple[OpNode, str, str]] = []
+    paths: list[tuple[OpNode, str]] = []
     for op in ops:
         t = ctx.optype(op.kind)
         if t is None or op.handler:
             continue
+        present = op.args.get("present", True) is not False
         for thing, label in things(op, t):
             if thing in last:
                 out.append(Edge(last[thing], op.id, f"both declare {label}: source order", "same"))
             last[thing] = op.id
-        if t.resource and t.identity:
+            if present and not t.part_of and (t.resource != "path" or t.container):
+                made.setdefault(thing, []).append(op.id)
+        if t.resource == "path" and t.identity:
             path = op.args.get(t.identity[0])
             if isinstance(path, str) and path.startswith("/"):
-                keyed.append((op, t.resource, path))
-                if t.container:
-                    dirs.setdefault((t.resource, posixpath.normpath(path)), op.id)
-    if dirs:
-        for op, resource, path in keyed:
-            d = posixpath.normpath(path)
-            while d != "/":
-                d = posixpath.dirname(d)
-                owner = dirs.get((resource, d))
-                if owner is not None and owner != op.id:
+                path = posixpath.normpath(path)
+                paths.append((op, path))
+                if t.container and present:
+                    dirs.setdefault(path, []).append(op.id)
+                elif t.tree:
+                    covers.setdefault(path, []).append(op.id)
+        if t.makes_dir and present:
+            home = _made_dir(op, t.makes_dir)
+            if home:
+                homes.append((home, op.id))
+                paths.append((op, home))  # useradd -m needs the parent directory
+    for op, path in paths:
+        out += _below(op, path, dirs, covers, homes)
+    for op in ops:
+        t = ctx.optype(op.kind)
+        if t is not None and t.refers and not op.handler:
+            out += _refers(op, t.refers, made)
+    return out
+
+
+def _made_dir(op: OpNode, spec: tuple[str, str]) -> str | None:
+    arg, default = spec
+    value = op.args.get(arg)
+    if value is None:
+        try:
+            value = default.format(**op.args)
+        except (KeyError, IndexError, ValueError):
+            return None
+    return posixpath.normpath(value) if isinstance(value, str) and value.startswith("/") else None
+
+
+def _below(
+    op: OpNode,
+    path: str,
+    dirs: dict[str, list[str]],
+    covers: dict[str, list[str]],
+    homes: list[tuple[str, str]],
+) -> list[Edge]:
+    out = []
+    d = path
+    while d != "/":  # the nearest directory an op makes (every op making it)
+        d = posixpath.dirname(d)
+        makers = [m for m in dirs.get(d, ()) if m != op.id]
+        if makers:
+            out += [
+                Edge(m, op.id, f"{op.id} is inside {d}, which {m} creates", "inside")
+                for m in makers
+            ]
+            break
+    d = path
+    while d != "/":  # every tree op over it (chown -R) runs after it
+        d = posixpath.dirname(d)
+        for c in covers.get(d, ()):
+            if c != op.id:
+                out.append(Edge(op.id, c, f"{c} covers all of {d}, {op.id} included", "inside"))
+    for home, owner in homes:
+        if owner != op.id and (path == home or path.startswith(home.rstrip("/") + "/")):
+            out.append(Edge(owner, op.id, f"{op.id} is in {home}, which {owner} creates", "inside"))
+    return out
+
+
+def _refers(
+    op: OpNode, refers: tuple[tuple[str, str], ...], made: dict[Thing, list[str]]
+) -> list[Edge]:
+    out = []
+    for arg, resource in refers:
+        value = op.args.get(arg)
+        for v in value if isinstance(value, list) else [value]:
+            if not isinstance(v, str):
+                continue
+            if resource == "path":
+                v = posixpath.normpath(v)
+            for owner in made.get((resource, (v,)), ()):
+                if owner != op.id:
                     out.append(
                         Edge(
-                            owner, op.id, f"{op.id} is inside {d}, which {owner} creates", "inside"
+                            owner,
+                            op.id,
+                            f"{op.id}'s {arg} is {resource} {v}, which {owner} creates",
+                            "refers",
                         )
                     )
-                    break
     return out
 
 

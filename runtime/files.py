@@ -127,6 +127,7 @@ class Directory(Operation[DirectoryArgs]):
     Args = DirectoryArgs
     identity = ("path",)
     resource = "path"
+    refers = (("user", "user"), ("group", "group"))
     container = True
 
     def facts(self, a: DirectoryArgs) -> list[FactRef[Any]]:
@@ -183,6 +184,7 @@ class File(Operation[FileArgs]):
     Args = FileArgs
     identity = ("path",)
     resource = "path"
+    refers = (("user", "user"), ("group", "group"))
 
     def facts(self, a: FileArgs) -> list[FactRef[Any]]:
         refs: list[FactRef[Any]] = [FileInfo.ref(path=a.path)]

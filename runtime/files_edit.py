@@ -97,6 +97,8 @@ class Replace(_Edit):
     kind = "files.replace"
     Args = ReplaceArgs
     identity = ("path", "regex")
+    resource = "path"
+    part_of = ("files.file", "content")
 
     def edit(self, a: ReplaceArgs, text: str) -> str:
         return re.sub(a.regex, a.replace, text, count=a.count, flags=re.MULTILINE)
@@ -147,6 +149,8 @@ class Block(_Edit):
     kind = "files.block"
     Args = BlockArgs
     identity = ("path", "name")
+    resource = "path"
+    part_of = ("files.file", "content")
     create = True
 
     def edit(self, a: BlockArgs, text: str) -> str:
@@ -221,6 +225,8 @@ class Ini(_Edit):
     kind = "files.ini"
     Args = IniArgs
     identity = ("path", "section", "key")
+    resource = "path"
+    part_of = ("files.file", "content")
     create = True
 
     def edit(self, a: IniArgs, text: str) -> str:
@@ -274,6 +280,8 @@ class KeyValue(_Edit):
     kind = "files.keyvalue"
     Args = KeyValueArgs
     identity = ("path", "key")
+    resource = "path"
+    part_of = ("files.file", "content")
     create = True
 
     def edit(self, a: KeyValueArgs, text: str) -> str:

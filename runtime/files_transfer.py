@@ -100,6 +100,8 @@ class Template(Operation[TemplateArgs]):
     kind = "files.template"
     Args = TemplateArgs
     identity = ("path",)
+    resource = "path"
+    refers = (("user", "user"), ("group", "group"))
 
     def facts(self, a: TemplateArgs) -> list[FactRef[Any]]:
         return [*content_facts(a.path), OsRelease.ref(), Uname.ref()]
@@ -223,6 +225,10 @@ class Copy(Operation[CopyArgs]):
     kind = "files.copy"
     Args = CopyArgs
     identity = ("path",)
+    resource = "path"
+    container = True
+    tree = True
+    refers = (("user", "user"), ("group", "group"))
 
     def facts(self, a: CopyArgs) -> list[FactRef[Any]]:
         return [Tree.ref(path=a.path)] if Path(a.src).is_dir() else content_facts(a.path)
@@ -263,6 +269,10 @@ class Sync(Operation[SyncArgs]):
     kind = "files.sync"
     Args = SyncArgs
     identity = ("path",)
+    resource = "path"
+    container = True
+    tree = True
+    refers = (("user", "user"), ("group", "group"))
 
     def facts(self, a: SyncArgs) -> list[FactRef[Any]]:
         return [Tree.ref(path=a.path)]
@@ -346,6 +356,8 @@ class Download(Operation[DownloadArgs]):
     kind = "files.download"
     Args = DownloadArgs
     identity = ("path",)
+    resource = "path"
+    refers = (("user", "user"), ("group", "group"))
 
     def facts(self, a: DownloadArgs) -> list[FactRef[Any]]:
         return content_facts(a.path)

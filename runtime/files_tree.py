@@ -95,6 +95,9 @@ class Attrs(Operation[AttrsArgs]):
     kind = "files.attrs"
     Args = AttrsArgs
     identity = ("path",)
+    resource = "path"
+    tree = True
+    refers = (("user", "user"), ("group", "group"))
 
     def facts(self, a: AttrsArgs) -> list[FactRef[Any]]:
         return [Tree.ref(path=a.path), FileInfo.ref(path=a.path)]
@@ -171,6 +174,10 @@ class Extract(Operation[ExtractArgs]):
     kind = "files.extract"
     Args = ExtractArgs
     identity = ("path", "creates")
+    resource = "path"
+    container = True
+    tree = True
+    refers = (("user", "user"),)
 
     def facts(self, a: ExtractArgs) -> list[FactRef[Any]]:
         return [FileInfo.ref(path=a.creates), FileInfo.ref(path=a.archive)]

@@ -116,6 +116,9 @@ class Repo(Operation[RepoArgs]):
     kind = "git.repo"
     Args = RepoArgs
     identity = ("path",)
+    resource = "path"
+    container = True
+    tree = True
 
     def facts(self, a: RepoArgs) -> list[FactRef[Any]]:
         refs: list[FactRef[Any]] = [Head.ref(path=a.path)]
@@ -203,6 +206,7 @@ class GitConfig(Operation[ConfigArgs]):
     kind = "git.config"
     Args = ConfigArgs
     identity = ("repo", "name")
+    refers = (("repo", "path"),)
 
     def _ref(self, a: ConfigArgs) -> FactRef[str | None]:
         return Config.ref(name=a.name, repo=a.repo or "")

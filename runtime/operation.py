@@ -79,6 +79,9 @@ class Operation(Generic[A]):
     part_of: ClassVar[tuple[str, str] | None] = None
     container: ClassVar[bool] = False
     merge: ClassVar[str | None] = None
+    tree: ClassVar[bool] = False
+    refers: ClassVar[tuple[tuple[str, str], ...]] = ()
+    makes_dir: ClassVar[tuple[str, str] | None] = None
 
     def facts(self, a: A) -> list[FactRef[Any]]:
         return []
@@ -114,7 +117,8 @@ def register(cls: OpClass) -> OpClass:
     )
     optype = OpType(
         cls.kind, cls.Args, cls.__doc__ or "", cls.identity, builtin,
-        cls.resource, cls.part_of, cls.container, cls.merge,
+        resource=cls.resource, part_of=cls.part_of, container=cls.container, merge=cls.merge,
+        tree=cls.tree, refers=cls.refers, makes_dir=cls.makes_dir,
     )  # fmt: skip
     CATALOG.register(optype, again)
     OPERATIONS[cls.kind] = cls()

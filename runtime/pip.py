@@ -76,6 +76,10 @@ class Venv(Operation[VenvArgs]):
     kind = "pip.venv"
     Args = VenvArgs
     identity = ("path",)
+    resource = "path"
+    container = True
+    tree = True
+    refers = (("user", "user"),)
 
     def facts(self, a: VenvArgs) -> list[FactRef[Any]]:
         return [FileInfo.ref(path=f"{a.path}/bin/python")]
@@ -141,6 +145,7 @@ class PipPackages(Operation[PackagesArgs]):
     kind = "pip.packages"
     Args = PackagesArgs
     identity = ("venv", "packages")
+    refers = (("venv", "path"),)
 
     def facts(self, a: PackagesArgs) -> list[FactRef[Any]]:
         return [Packages.ref(python=_python(a))]

@@ -75,6 +75,7 @@ class CrontabOp(Operation[CrontabArgs]):
     kind = "server.crontab"
     Args = CrontabArgs
     identity = ("user", "name")
+    refers = (("user", "user"),)
 
     def facts(self, a: CrontabArgs) -> list[FactRef[Any]]:
         return [Crontab.ref(user=a.user)]
@@ -163,6 +164,9 @@ class MountOp(Operation[MountArgs]):
     kind = "server.mount"
     Args = MountArgs
     identity = ("path",)
+    resource = "path"
+    container = True
+    tree = True
 
     def facts(self, a: MountArgs) -> list[FactRef[Any]]:
         return [Mounts.ref(), *content_facts(FSTAB), FileInfo.ref(path=a.path)]

@@ -68,6 +68,9 @@ class UserOp(Operation[UserArgs]):
     kind = "server.user"
     Args = UserArgs
     identity = ("name",)
+    resource = "user"
+    refers = (("group", "group"), ("groups", "group"))
+    makes_dir = ("home", "/home/{name}")
 
     def facts(self, a: UserArgs) -> list[FactRef[Any]]:
         return [Users.ref(), Groups.ref()]
@@ -182,6 +185,7 @@ class GroupOp(Operation[GroupArgs]):
     kind = "server.group"
     Args = GroupArgs
     identity = ("name",)
+    resource = "group"
 
     def facts(self, a: GroupArgs) -> list[FactRef[Any]]:
         return [Groups.ref()]

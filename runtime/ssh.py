@@ -89,6 +89,7 @@ class AuthorizedKey(Operation[AuthorizedKeyArgs]):
     kind = "ssh.authorized_key"
     Args = AuthorizedKeyArgs
     identity = ("user", "key")
+    refers = (("user", "user"),)
 
     def facts(self, a: AuthorizedKeyArgs) -> list[FactRef[Any]]:
         return [AuthorizedKeys.ref(user=a.user)]
@@ -174,6 +175,8 @@ class KnownHost(Operation[KnownHostArgs]):
     kind = "ssh.known_host"
     Args = KnownHostArgs
     identity = ("path", "host", "key")
+    resource = "path"
+    part_of = ("files.file", "content")
 
     def facts(self, a: KnownHostArgs) -> list[FactRef[Any]]:
         return content_facts(a.path)
@@ -216,6 +219,8 @@ class Keygen(Operation[KeygenArgs]):
     kind = "ssh.keygen"
     Args = KeygenArgs
     identity = ("path",)
+    resource = "path"
+    refers = (("user", "user"),)
 
     def facts(self, a: KeygenArgs) -> list[FactRef[Any]]:
         return [FileInfo.ref(path=a.path)]

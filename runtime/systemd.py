@@ -243,6 +243,7 @@ class Timer(Operation[TimerArgs]):
     kind = "systemd.timer"
     Args = TimerArgs
     identity = ("name",)
+    refers = (("user", "user"),)
 
     def facts(self, a: TimerArgs) -> list[FactRef[Any]]:
         return [

@@ -20,6 +20,15 @@ class DirArgs:
 class FileArgs:
     path: str
     content: str | None = None
+    user: str | None = None
+
+
+@dataclass(frozen=True)
+class UserArgs:
+    name: str
+    home: str | None = None
+    present: bool = True
+    group: str | None = None
 
 
 @dataclass(frozen=True)
@@ -44,7 +53,18 @@ def catalog(merge: bool = True) -> Catalog:
     c = Catalog()
     for op in (
         OpType("t.dir", DirArgs, identity=("path",), resource="path", container=True),
-        OpType("t.file", FileArgs, identity=("path",), resource="path"),
+        OpType(
+            "t.file", FileArgs, identity=("path",), resource="path", refers=(("user", "user"),)
+        ),
+        OpType(
+            "t.user", UserArgs, identity=("name",), resource="user",
+            refers=(("group", "group"),), makes_dir=("home", "/home/{name}"),
+        ),
+        OpType("t.group", UserArgs, identity=("name",), resource="group"),
+        OpType(
+            "t.sync", DirArgs, identity=("path",), resource="path", container=True, tree=True
+        ),
+        OpType("t.attrs", DirArgs, identity=("path",), resource="path", tree=True),
         OpType(
             "t.line", LineArgs, identity=("path", "line"), resource="path",
             part_of=("t.file", "content"),

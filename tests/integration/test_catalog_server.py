@@ -174,3 +174,51 @@ def test_server_and_apt_ops_converge(host: Target, tmp_path: Path) -> None:
         assert planned(json_doc(plan.stdout)) == {"t": {"reboot": ["reboot"]}}
     finally:
         host.sh("rm -f /run/reboot-required")
+
+
+ORDER = """
+[ops.keys]
+op = "ssh.authorized_key"
+user = "carol"
+key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
+
+[ops.profile]
+op = "files.file"
+path = "/home/carol/.profile_extra"
+content = "export X=1\\n"
+user = "carol"
+
+[ops.cron]
+op = "server.crontab"
+user = "carol"
+name = "ping"
+schedule = "@hourly"
+command = "true"
+
+[ops.carol]
+op = "server.user"
+name = "carol"
+group = "crew"
+
+[ops.crew]
+op = "server.group"
+name = "crew"
+"""
+
+
+def test_ops_declared_before_the_user_they_need_run_after_it(host: Target, tmp_path: Path) -> None:
+    """Written in the "wrong" order, as a role split across files would be: the
+    optimizer's user, group and home edges make it work on a fresh host in one run."""
+    spec = tmp_path / "order.toml"
+    spec.write_text(host.inventory("t") + ORDER)
+    order = specops("compile", str(spec), "--emit", "ir")
+    assert [o["id"] for o in json_doc(order.stdout)["hosts"][0]["ops"]] == [
+        "crew", "carol", "keys", "profile", "cron",
+    ]  # fmt: skip
+    done = converge(spec)
+    assert done.changed("t") == {"keys", "profile", "cron", "carol", "crew"}
+    state = host.sh(
+        "id -gn carol; stat -c '%U %a' /home/carol/.profile_extra /home/carol/.ssh/authorized_keys;"
+        "crontab -l -u carol | tail -1"
+    ).stdout
+    assert state == "crew\ncarol 644\ncarol 600\n@hourly true\n", state

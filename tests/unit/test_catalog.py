@@ -93,3 +93,23 @@ def test_catalog_registry() -> None:
     assert c.kinds() == ["toy.thing"] and "toy.thing" in c and TOY.summary == "A toy."
     with pytest.raises(ValueError):
         c.register(OpType("toy.thing", ToyArgs, "other"))
+
+
+def test_every_op_on_a_host_path_tells_the_optimizer_so() -> None:
+    """Ops whose identity starts with a host path share the "path" resource, so
+    conflicts and the inside/home edges see them; what they refer to exists as a thing."""
+    from specops.runtime.catalog import CATALOG
+
+    resources = {t.resource for t in CATALOG if t.resource}
+    missing = []
+    for t in CATALOG:
+        hints = {f.name: f for f in t.fields()}
+        first = t.identity[0] if t.identity else None
+        if first == "path" and t.resource != "path":
+            missing.append(t.kind)
+        for name, resource in t.refers:
+            assert name in hints, (t.kind, name)
+            assert resource in resources, (t.kind, resource)
+        if t.part_of:
+            assert t.part_of[0] in {x.kind for x in CATALOG}, t.kind
+    assert missing == []

@@ -131,6 +131,57 @@ def test_a_cycle_through_an_inferred_edge_prints_each_edge_and_why() -> None:
     assert "the other edges follow from what the ops manage" in text
 
 
+def test_an_op_naming_a_user_moves_after_the_op_creating_the_user() -> None:
+    log: Log = []
+    ops = (
+        node("conf", "t.file", 1, path="/etc/app.conf", user="app"),
+        node("grp", "t.group", 2, name="staff"),
+        node("app", "t.user", 3, name="app", group="staff"),
+    )
+    assert run(*ops, log=log) == ["grp", "app", "conf"]
+    text = explain(log)
+    assert "moved conf after app: conf's user is user app, which app creates" in text
+    assert "2 edges (2 refers); 1 moved" in text  # app already follows grp
+
+
+def test_an_op_in_a_users_home_moves_after_the_user() -> None:
+    ops = (
+        node("rc", "t.file", 1, path="/home/alice/.bashrc"),
+        node("key", "t.file", 2, path="/srv/bob/key"),
+        node("other", "t.file", 3, path="/home/alicex"),
+        node("alice", "t.user", 4, name="alice"),
+        node("bob", "t.user", 5, name="bob", home="/srv/bob"),
+    )
+    assert run(*ops) == ["other", "alice", "rc", "bob", "key"]
+
+
+def test_a_user_being_removed_orders_nothing() -> None:
+    ops = (
+        node("rc", "t.file", 1, path="/home/alice/.bashrc", user="alice"),
+        node("alice", "t.user", 2, name="alice", present=False),
+    )
+    assert run(*ops) == ["rc", "alice"]
+
+
+def test_tree_ops_share_a_directory_and_order_around_what_is_below() -> None:
+    log: Log = []
+    ops = (
+        node("perms", "t.attrs", 1, path="/srv/app", mode="0750"),
+        node("conf", "t.file", 2, path="/srv/app/conf"),
+        node("site", "t.sync", 3, path="/srv/app"),
+        node("dir", "t.dir", 4, path="/srv/app"),
+    )
+    # the ops on /srv/app itself keep source order unless an edge says otherwise;
+    # the file goes over the tree laid into it, chown -R after both
+    assert run(*ops, log=log) == ["site", "dir", "conf", "perms"]
+    assert "perms covers all of /srv/app, conf included" in explain(log)
+
+
+def test_a_tree_op_on_a_plain_file_path_conflicts() -> None:
+    (text,) = conflict(node("f", "t.file", 1, path="/x"), node("s", "t.sync", 2, path="/x"))
+    assert "hint: t.file and t.sync disagree on what the path is: keep one of them" in text
+
+
 def test_source_order_on_one_thing_gives_way_to_requires() -> None:
     log: Log = []
     ops = (
