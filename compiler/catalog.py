@@ -109,18 +109,39 @@ class OpType:
     def summary(self) -> str:
         return self.doc.strip().splitlines()[0] if self.doc.strip() else ""
 
-    def scope_args(self) -> list[str]:
-        return [f.name for f in self.fields() if f.metadata.get("scope")]
+    def scope_args(self) -> tuple[str, ...]:
+        return _scope_args(self.args)
 
-    def secret_args(self) -> list[str]:
+    def secret_args(self) -> tuple[str, ...]:
         """Arguments that are sensitive whatever their source (a password)."""
-        return [f.name for f in self.fields() if f.metadata.get("secret")]
+        return _secret_args(self.args)
 
     def fields(self) -> list[dataclasses.Field[Any]]:
-        return list(dataclasses.fields(self.args))
+        return list(_fields(self.args))
 
     def hints(self) -> dict[str, Any]:
         return _type_hints(self.args)
+
+
+# Argument classes are fixed once registered; lowering asks these per op and host.
+@functools.cache
+def _fields(cls: type) -> tuple[dataclasses.Field[Any], ...]:
+    return dataclasses.fields(cls)
+
+
+@functools.cache
+def _by_name(cls: type) -> dict[str, dataclasses.Field[Any]]:
+    return {f.name: f for f in _fields(cls)}
+
+
+@functools.cache
+def _scope_args(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in _fields(cls) if f.metadata.get("scope"))
+
+
+@functools.cache
+def _secret_args(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in _fields(cls) if f.metadata.get("secret"))
 
 
 @functools.cache
@@ -249,7 +270,7 @@ def validate_args(
     reported): they are neither type-checked nor reported missing.
     """
     out: list[Diagnostic] = []
-    fields = {f.name: f for f in op.fields()}
+    fields = _by_name(op.args)
     hints = op.hints()
     for name in raw:
         if name not in fields:

@@ -82,7 +82,8 @@ def prepare(path: str, catalog: Catalog, opts: Options) -> Lowering:
         return {h.name: list(h.ops) for h in program.hosts}
 
     seen: set[str] = set()
-    functions = {**builtins(Path(path).resolve().parent, on_secret=seen.add), **FUNCTIONS}
+    builtin = builtins(Path(path).resolve().parent, on_secret=seen.add)
+    functions = {**builtin, **FUNCTIONS}
     return Lowering(
         units,
         top,
@@ -94,6 +95,7 @@ def prepare(path: str, catalog: Catalog, opts: Options) -> Lowering:
         secrets,
         run_python,
         seen,
+        frozenset(builtin) - frozenset(FUNCTIONS),
     )
 
 

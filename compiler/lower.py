@@ -30,6 +30,7 @@ from .facts import FactCache
 from .inventory import Host, Inventory, select
 from .ir import HostProgram, OpNode, Program
 from .references import Lowered, all_ids, check_refs, expand_refs, filter_tags, resolve
+from .reuse import Reuse
 from .scope import Layer
 from .source import Document, Path, Span
 from .spec import OpDecl, SpecFile
@@ -51,6 +52,11 @@ class Lowering:
     secrets: tuple[Layer, ...] = ()
     run_python: Callable[[PyUnit, list[Host]], dict[str, list[OpNode]]] | None = None
     leaves: set[str] = field(default_factory=set)  # shared with env(): every secret handed out
+    pure: frozenset[str] = frozenset()  # functions known to be pure (the built-ins)
+    reuse: Reuse = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.reuse = Reuse(self.pure)
 
     def layers(self, host: Host, ctx: Context) -> list[Layer]:
         top = self.top
@@ -212,14 +218,43 @@ def _lower_op(
     scope: Scope,
     ids: Mapping[str, Any],
 ) -> list[Lowered]:
+    """``_lower_decl``, or the nodes it gave a host whose variables it reads are equal."""
+    # No "hosts" means every host: skip building the set of all names per op and host.
+    if decl.hosts is not None and host.name not in _hosts_of(
+        low.inventory, decl.hosts, decl.doc, (*decl.path, "hosts"), ev.c
+    ):
+        return []
+    optype = low.catalog.get(decl.kind)
+    if optype is None or optype.scope_args():
+        return _lower_decl(low, ev, host, unit, decl, scope, ids)
+
+    def parse(path: Path, text: str, expression: bool) -> Any:
+        return ev.tree(decl.doc, path, text, expression)
+
+    names = low.reuse.names(unit, decl, parse, low.functions)
+    key = low.reuse.key(unit, decl, names, scope.values) if names is not None else None
+    if key is None:
+        return _lower_decl(low, ev, host, unit, decl, scope, ids)
+    done = low.reuse.get(key)
+    if done is None:
+        done = _lower_decl(low, ev, host, unit, decl, scope, ids)
+        if not ev.c.diagnostics:
+            low.reuse.put(key, done)
+    return done
+
+
+def _lower_decl(
+    low: Lowering,
+    ev: Evaluator,
+    host: Host,
+    unit: Unit,
+    decl: OpDecl,
+    scope: Scope,
+    ids: Mapping[str, Any],
+) -> list[Lowered]:
     c, doc, ctx = ev.c, decl.doc, unit.context
     optype = low.catalog.get(decl.kind)
     if optype is None:
-        return []
-    # No "hosts" means every host: skip building the set of all names per op and host.
-    if decl.hosts is not None and host.name not in _hosts_of(
-        low.inventory, decl.hosts, doc, (*decl.path, "hosts"), c
-    ):
         return []
     items: list[tuple[str | None, dict[str, Any]]] = [(None, {})]
     if decl.for_each is not None:

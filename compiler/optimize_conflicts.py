@@ -27,45 +27,15 @@ before ordering: no order makes two contradicting declarations right.
 
 from __future__ import annotations
 
-import itertools
 import json
-from collections.abc import Iterator
 from typing import Any
 
 from . import messages as m
 from .catalog import OpType
 from .diagnostics import diag
 from .ir import OpNode
+from .optimize_things import Thing, is_secret, label
 from .optimize_types import HostPass
-
-Thing = tuple[str, tuple[str, ...]]  # (resource, identity values)
-
-
-def _text(v: Any) -> str:
-    return v if isinstance(v, str) else json.dumps(v, sort_keys=True, default=str)
-
-
-def _secret(op: OpNode, name: str) -> bool:
-    return any(p == name or p.startswith(name + ".") for p in op.sensitive)
-
-
-def things(op: OpNode, t: OpType | None) -> Iterator[tuple[Thing, str]]:
-    """Each thing ``op`` manages, with a label for messages (``path "/srv/app"``)."""
-    if t is None or not t.identity or op.handler:
-        return
-    names = t.identity[:1] if t.part_of else t.identity
-    if any(n not in op.args for n in names):
-        return
-    choices = []
-    for n in names:
-        v = op.args[n]
-        secret = _secret(op, n)
-        if isinstance(v, list):
-            choices.append([(_text(x), "(sensitive)" if secret else f'"{x}" (in {n})') for x in v])
-        else:
-            choices.append([(_text(v), f'{n} "(sensitive)"' if secret else f'{n} "{v}"')])
-    for combo in itertools.product(*choices):
-        yield (t.resource or t.kind, tuple(v for v, _ in combo)), ", ".join(s for _, s in combo)
 
 
 def _state(op: OpNode, t: OpType) -> dict[str, Any]:
@@ -77,7 +47,7 @@ def _differ(p: OpNode, tp: OpType, q: OpNode, tq: OpType) -> str:
     names = [k for k in dict.fromkeys([*a, *b]) if a.get(k) != b.get(k)]
     shown = []
     for k in names:
-        if _secret(p, k) or _secret(q, k):
+        if is_secret(p, k) or is_secret(q, k):
             shown.append(k)
         else:
             shown.append(f"{k} ({_short(a.get(k))} vs {_short(b.get(k))})")
@@ -131,7 +101,7 @@ def conflicts(ops: tuple[OpNode, ...], ctx: HostPass) -> tuple[OpNode, ...]:
         tp = ctx.optype(p.kind)
         if tp is None:
             continue
-        for thing, label in things(p, tp):
+        for thing in ctx.things(p):
             earlier = seen.setdefault(thing, [])
             for q in earlier:
                 if (q.id, p.id) in reported:
@@ -148,7 +118,7 @@ def conflicts(ops: tuple[OpNode, ...], ctx: HostPass) -> tuple[OpNode, ...]:
                         p.origin[0] if p.origin else None,
                         a=f"{q.id} ({q.kind})",
                         b=f"{p.id} ({p.kind})",
-                        thing=label,
+                        thing=label(p, tp, thing),
                         notes=[(f"{q.id} declares it here", q.origin[0])] if q.origin else [],
                         hint=hint,
                     )

@@ -27,17 +27,37 @@ def _key(op: OpNode) -> str:
     )
 
 
+def _cheap(op: OpNode) -> tuple[object, ...]:
+    """Equal for identical ops, and rarely equal otherwise: ops with the same cheap
+    key are compared by ``_key`` (the JSON dump costs more than the whole rest)."""
+    strings = sorted(
+        (k, v if type(v) is str else tuple(v))
+        for k, v in op.args.items()
+        if type(v) is str or (type(v) is list and all(type(x) is str for x in v))
+    )
+    return (op.kind, op.handler, op.become, len(op.args), *strings)
+
+
 def dedupe(ops: tuple[OpNode, ...], ctx: HostPass | None = None) -> tuple[OpNode, ...]:
-    first: dict[str, int] = {}
+    buckets: dict[tuple[object, ...], list[int]] = {}
+    keys: dict[int, str] = {}  # index in ``out`` -> _key, computed on a cheap collision
     out: list[OpNode] = []
     renamed: dict[str, str] = {}
     for op in ops:
-        k = _key(op)
-        if k not in first:
-            first[k] = len(out)
+        bucket = buckets.setdefault(_cheap(op), [])
+        i = None
+        if bucket:
+            k = _key(op)
+            for j in bucket:
+                if j not in keys:
+                    keys[j] = _key(out[j])
+                if keys[j] == k:
+                    i = j
+                    break
+        if i is None:
+            bucket.append(len(out))
             out.append(op)
             continue
-        i = first[k]
         kept = out[i]
         renamed[op.id] = kept.id
         out[i] = replace(

@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from . import messages as m
 from .diagnostics import Diagnostic, SpecError, diag
 from .ir import OpNode
-from .optimize_conflicts import Thing, things
+from .optimize_things import Thing, label
 from .optimize_types import Edge, HostPass
 
 
@@ -67,9 +67,10 @@ def inferred_edges(ops: tuple[OpNode, ...], ctx: HostPass) -> list[Edge]:
         if t is None or op.handler:
             continue
         present = op.args.get("present", True) is not False
-        for thing, label in things(op, t):
+        for thing in ctx.things(op):
             if thing in last:
-                out.append(Edge(last[thing], op.id, f"both declare {label}: source order", "same"))
+                said = label(op, t, thing)
+                out.append(Edge(last[thing], op.id, f"both declare {said}: source order", "same"))
             last[thing] = op.id
             if present and not t.part_of and (t.resource != "path" or t.container):
                 made.setdefault(thing, []).append(op.id)
@@ -87,8 +88,9 @@ def inferred_edges(ops: tuple[OpNode, ...], ctx: HostPass) -> list[Edge]:
             if home:
                 homes.append((home, op.id))
                 paths.append((op, home))  # useradd -m needs the parent directory
-    for op, path in paths:
-        out += _below(op, path, dirs, covers, homes)
+    if dirs or covers or homes:
+        for op, path in paths:
+            out += _below(op, path, dirs, covers, homes)
     for op in ops:
         t = ctx.optype(op.kind)
         if t is not None and t.refers and not op.handler:
@@ -115,22 +117,23 @@ def _below(
     homes: list[tuple[str, str]],
 ) -> list[Edge]:
     out = []
-    d = path
-    while d != "/":  # the nearest directory an op makes (every op making it)
-        d = posixpath.dirname(d)
-        makers = [m for m in dirs.get(d, ()) if m != op.id]
-        if makers:
+    inside = False
+    end = path.rfind("/")
+    while end > 0 or (end == 0 and path != "/"):
+        d = path[:end] or "/"
+        makers = () if inside else [m for m in dirs.get(d, ()) if m != op.id]
+        if makers:  # the nearest directory an op makes (every op making it)
+            inside = True
             out += [
                 Edge(m, op.id, f"{op.id} is inside {d}, which {m} creates", "inside")
                 for m in makers
             ]
-            break
-    d = path
-    while d != "/":  # every tree op over it (chown -R) runs after it
-        d = posixpath.dirname(d)
-        for c in covers.get(d, ()):
+        for c in covers.get(d, ()):  # every tree op over it (chown -R) runs after it
             if c != op.id:
                 out.append(Edge(op.id, c, f"{c} covers all of {d}, {op.id} included", "inside"))
+        if end == 0:
+            break
+        end = path.rfind("/", 0, end)
     for home, owner in homes:
         if owner != op.id and (path == home or path.startswith(home.rstrip("/") + "/")):
             out.append(Edge(owner, op.id, f"{op.id} is in {home}, which {owner} creates", "inside"))

@@ -9,6 +9,7 @@ from typing import TypeVar
 from .catalog import Catalog, OpType
 from .diagnostics import Diagnostic
 from .ir import OpNode
+from .optimize_things import Thing, things
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,17 @@ class HostPass:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)  # set by ``order``, read by ``merge``
 
+    _things: dict[str, list[Thing]] = field(default_factory=dict)
+
     def optype(self, kind: str) -> OpType | None:
         return self.catalog.get(kind) if self.catalog is not None else None
+
+    def things(self, op: OpNode) -> list[Thing]:
+        """What ``op`` manages (``optimize_conflicts.things``), computed once per op."""
+        found = self._things.get(op.id)
+        if found is None:
+            found = self._things[op.id] = things(op, self.optype(op.kind))
+        return found
 
     def note(self, pass_name: str, text: str) -> None:
         if self.log is not None:
@@ -69,6 +79,10 @@ def rename_refs(ops: tuple[OpNode, ...], renamed: dict[str, str]) -> tuple[OpNod
         return ops
     out = []
     for op in ops:
+        refs = (*op.requires, *op.notify)
+        if not any(r in renamed for r in refs) and op.id not in op.requires:
+            out.append(op)  # the common case: nothing to rewrite
+            continue
         reqs = tuple(
             dict.fromkeys(renamed.get(r, r) for r in op.requires if renamed.get(r, r) != op.id)
         )

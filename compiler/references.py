@@ -99,10 +99,13 @@ def expand_refs(lowered: list[Lowered]) -> list[OpNode]:
     for n, before in lowered:
         for b in expand(before):
             befores.setdefault(b, []).append(n.id)
-    return [
-        replace(n, requires=expand((*n.requires, *befores.get(n.id, []))), notify=expand(n.notify))
-        for n in nodes
-    ]
+    out = []
+    for n in nodes:
+        requires = expand((*n.requires, *befores.get(n.id, []))) if n.requires or befores else ()
+        notify = expand(n.notify) if n.notify else ()
+        same = requires == n.requires and notify == n.notify
+        out.append(n if same else replace(n, requires=requires, notify=notify))
+    return out
 
 
 def filter_tags(nodes: list[OpNode], tags: set[str], skip: set[str]) -> list[OpNode]:

@@ -63,6 +63,10 @@ class Evaluator:
             hit = self.parsed[key] = (tree, loc)
         return hit
 
+    def tree(self, doc: Document, path: Path, text: str, expression: bool) -> Any:
+        """The parsed template (or expression) of the spec string at ``path``."""
+        return self._parsed(doc, path, text, expression)[0]
+
     def value(self, doc: Document, path: Path, v: Any, scope: Mapping[str, Any]) -> Any:
         """Render every template inside ``v`` (strings, lists, maps)."""
         if isinstance(v, str):
