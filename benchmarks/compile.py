@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -89,20 +90,31 @@ def one(hosts: int) -> dict[str, float]:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     p.add_argument("--hosts", type=int, action="append")
+    p.add_argument(
+        "--repeat", type=int, default=3,
+        help="fresh processes per size; the fastest is shown, with the median of all",
+    )  # fmt: skip
     p.add_argument("--one", type=int, help=argparse.SUPPRESS)
     a = p.parse_args()
     if a.one:
         print(json.dumps(one(a.one)))
         return
     for n in a.hosts or [100, 1000, 10000]:
-        r = subprocess.run(
-            [sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True
-        )
-        row = json.loads(r.stdout)
+        rows = []
+        for _ in range(max(1, a.repeat)):
+            r = subprocess.run(
+                [sys.executable, __file__, "--one", str(n)],
+                capture_output=True, text=True, check=True,
+            )  # fmt: skip
+            rows.append(json.loads(r.stdout))
+        # This VM's CPU speed varies run to run (steal): the fastest run is the
+        # code's cost, the median says how noisy the machine was.
+        row = min(rows, key=lambda x: x["total_s"])
+        median = statistics.median(x["total_s"] for x in rows)
         print(
             f"{row['hosts']:>6} hosts  {row['ops']:>8} ops -> {row['ops_after']:>8}  "
             f"compile {row['compile_s']:>7.2f} s  optimize {row['optimize_s']:>6.2f} s  "
-            f"total {row['total_s']:>7.2f} s (wall {row['wall_s']:.2f} s)  "
+            f"total {row['total_s']:>7.2f} s (median of {len(rows)}: {median:.2f} s)  "
             f"peak {row['peak_mb']:>7.1f} MB",
             flush=True,
         )

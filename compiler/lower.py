@@ -14,6 +14,7 @@ Ordering and deduplication are the optimizer's job.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -282,7 +283,8 @@ def _lower_decl(
     out = []
     seen: set[str] = set()
     for item_key, extra in items:
-        values = {**scope.values, **extra}
+        # No copy without for_each: copying a lazy scope evaluates every variable.
+        values: Mapping[str, Any] = {**scope.values, **extra} if extra else scope.values
         # A pending fact does not stop the evaluation of the rest of the op: every
         # fact it needs is recorded in this round, then the op waits for the next.
         pending: Pending | None = None
@@ -317,7 +319,7 @@ def _lower_decl(
             value_span=partial(_arg_span, doc.span, decl.path),
             op_span=decl.span,
             failed=failed,
-            base_dir=os.path.dirname(os.path.abspath(doc.file)),
+            base_dir=_base_dir(doc.file),
         )
         problems = [_lone_hole_hint(d, decl) for d in problems]
         c.extend(_redact(problems, [plain_args[k] for k, ps in secret.items() if ps]))
@@ -353,6 +355,12 @@ def _lower_decl(
         )
         out.append((node, refs["before"]))
     return out
+
+
+@functools.cache
+def _base_dir(file: str) -> str:
+    """Where a spec's relative local paths start (asked per op and host)."""
+    return os.path.dirname(os.path.abspath(file))
 
 
 def _secrets_in(

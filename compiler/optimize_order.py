@@ -62,10 +62,13 @@ def inferred_edges(ops: tuple[OpNode, ...], ctx: HostPass) -> list[Edge]:
     made: dict[Thing, list[str]] = {}  # things ops create, for ``refers``
     last: dict[Thing, str] = {}
     paths: list[tuple[OpNode, str]] = []
+    referring: list[tuple[OpNode, tuple[tuple[str, str], ...]]] = []
     for op in ops:
         t = ctx.optype(op.kind)
         if t is None or op.handler:
             continue
+        if t.refers:
+            referring.append((op, t.refers))
         present = op.args.get("present", True) is not False
         for thing in ctx.things(op):
             if thing in last:
@@ -91,10 +94,8 @@ def inferred_edges(ops: tuple[OpNode, ...], ctx: HostPass) -> list[Edge]:
     if dirs or covers or homes:
         for op, path in paths:
             out += _below(op, path, dirs, covers, homes)
-    for op in ops:
-        t = ctx.optype(op.kind)
-        if t is not None and t.refers and not op.handler:
-            out += _refers(op, t.refers, made)
+    for op, refers in referring:
+        out += _refers(op, refers, made)
     return out
 
 
