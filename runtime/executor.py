@@ -20,12 +20,13 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from specops.compiler.ir import HostProgram, OpNode, Program
 from specops.compiler.redact import scrub, secret_values
 
 from .connectors import ConnectError, Connector, connect
+from .connectors.base import encode, supervised
 from .facts import FactError, FactRef, Facts, batch_script, gather
 from .files_get import save_locally
 from .notify_facts import Pending, clear, leave, marker
@@ -318,6 +319,9 @@ class _Session:
     received: int = 0
 
 
+T = TypeVar("T")
+
+
 @dataclass
 class Runner:
     """Plans a program on all its hosts, then (optionally) applies that same plan."""
@@ -339,6 +343,23 @@ class Runner:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def _each(self, work: Callable[[_Session], T], sessions: list[_Session]) -> list[T]:
+        """``work`` on every session in the pool; on an interrupt, stop the hosts too.
+
+        Closing the connections ends each host's script (see ``supervised``) and
+        lets the workers return at once, instead of the interrupt waiting for
+        every host to finish.
+        """
+        pool = self._pool()
+        try:
+            out = list(pool.map(work, sessions))
+        except BaseException:
+            self.close()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
+        return out
 
     def _pool(self) -> ThreadPoolExecutor:
         n = self.parallel or min(32, max(1, len(self.program.hosts)))
@@ -402,8 +423,7 @@ class Runner:
                 on_done(s.plan)
             return s.plan
 
-        with self._pool() as pool:
-            return list(pool.map(work, self._sessions))
+        return self._each(work, self._sessions)
 
     def _apply_one(self, s: _Session) -> HostResult:
         plan = s.plan
@@ -443,10 +463,11 @@ class Runner:
             try:
                 watch = _OpWatcher(plan, nonce, self.on_op) if self.on_op else None
                 r = s.conn.run(
-                    "sh -s",
+                    supervised(len(encode(script))),
                     stdin=script,
                     timeout=self.timeout,
                     on_output=watch.feed if watch else None,
+                    keep_stdin=True,  # the script stops if this process goes away
                 )
                 stdout, tail = r.stdout, r.stderr.strip()[-300:]
                 s.sent += len(script.encode())
@@ -503,8 +524,7 @@ class Runner:
                 on_done(r)
             return r
 
-        with self._pool() as pool:
-            return list(pool.map(work, chosen))
+        return self._each(work, chosen)
 
     def skip(self, host: str, reason: str) -> HostResult:
         """The result of a host that is never applied (``--fail-percent`` stopped the run)."""

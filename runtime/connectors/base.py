@@ -7,6 +7,9 @@ A ``Connector`` is opened once per host, then runs commands and moves files:
   timeout is exit code 124 with "timed out" in stderr, never an exception.
   ``on_output(stream, chunk)`` (stream is "stdout" or "stderr") sees output as
   it arrives, for live display; the ``Result`` still holds all of it.
+  ``keep_stdin=True`` leaves the command's stdin open after ``stdin`` is
+  written, until the command exits: the command then sees end-of-file only if
+  the controller went away (see ``supervised``).
 - ``put(data, path, mode)`` replaces the file ``path`` atomically (a temp file
   beside it, then a rename); ``get(path)`` returns a file's bytes, raising
   ``FileNotFoundError`` when there is none and ``TransferError`` for any other
@@ -76,6 +79,7 @@ class Connector(Protocol):
         stdin: str | None = None,
         timeout: float | None = None,
         on_output: OutputSink | None = None,
+        keep_stdin: bool = False,
     ) -> Result: ...
 
     def put(self, data: bytes, path: str, mode: int = 0o644) -> None: ...
@@ -98,6 +102,46 @@ def encode(s: str | None) -> bytes:
 def become(command: str, user: str = "root") -> str:
     """``command`` run as ``user`` through ``sudo -n`` (never prompts; fails without rights)."""
     return sh("sudo", "-n", "-H", "-u", user, "--", "sh", "-c", command).render()
+
+
+def supervised(size: int) -> str:
+    """Shell code that runs the next ``size`` bytes of its stdin as a script, and
+    stops it if the controller goes away first.
+
+    Run with ``keep_stdin=True``: the script's bytes are read, then a watchdog
+    waits for end-of-file on stdin, which comes only when the controller was
+    interrupted, killed or lost its connection (a clean run closes stdin after
+    the script exited). The watchdog then sends SIGTERM to the script's whole
+    process group (``setsid``: apt-get and the rest too), so no op starts after
+    the controller is gone. Every write is atomic, so whatever was running ends
+    with the old file or the new one. Without ``setsid`` only the shell is
+    stopped. The script is piped from a variable, never put on a command line.
+    """
+    return (
+        "exec 3<&0\n"
+        f"s=$(head -c {int(size)} <&3; echo .) || exit 125\n"
+        "if command -v setsid >/dev/null 2>&1; then\n"
+        '  printf %s "${s%.}" | setsid sh -s & job=$! grp=-$!\n'
+        "else\n"
+        '  printf %s "${s%.}" | sh -s & job=$! grp=$!\n'
+        "fi\n"
+        "unset s\n"
+        # dash's kill takes no "--": "-PID" after the signal is the group
+        '{ cat <&3 >/dev/null 2>&1; kill -TERM "$grp"; } >/dev/null 2>&1 &\n'
+        "dog=$!\n"
+        "exec 3<&-\n"
+        'wait "$job"; rc=$?\n'
+        'kill "$dog" 2>/dev/null\n'
+        'exit "$rc"\n'
+    )
+
+
+def stop(live: set[subprocess.Popen[bytes]]) -> None:
+    """Close the stdin of running commands: ``supervised`` scripts stop themselves."""
+    for p in list(live):
+        with contextlib.suppress(OSError, ValueError):
+            if p.stdin is not None:
+                p.stdin.close()
 
 
 def put_script(path: str, mode: int) -> str:
@@ -128,6 +172,8 @@ def run_process(
     stdin: bytes,
     timeout: float | None,
     on_output: OutputSink | None = None,
+    keep_stdin: bool = False,
+    live: set[subprocess.Popen[bytes]] | None = None,
 ) -> tuple[int, bytes, bytes]:
     """Run ``argv`` feeding ``stdin``; (exit code, stdout, stderr), 124 after ``timeout``.
 
@@ -149,6 +195,8 @@ def run_process(
             f"install {argv[0]} or put it on PATH",
         ) from None
     assert p.stdin is not None and p.stdout is not None and p.stderr is not None
+    if live is not None:  # the connector's close() can end it (``stop``)
+        live.add(p)
     chunks: dict[str, list[bytes]] = {"stdout": [], "stderr": []}
 
     def feed() -> None:
@@ -156,11 +204,13 @@ def run_process(
         try:
             if stdin:
                 p.stdin.write(stdin)
+                p.stdin.flush()  # kept open: the buffer would otherwise hold the tail
         except OSError:  # the command exited without reading all of its input
             pass
         finally:
-            with contextlib.suppress(OSError):
-                p.stdin.close()
+            if not keep_stdin:
+                with contextlib.suppress(OSError):
+                    p.stdin.close()
 
     def drain(name: str) -> None:
         stream = p.stdout if name == "stdout" else p.stderr
@@ -185,6 +235,11 @@ def run_process(
         with contextlib.suppress(ProcessLookupError):
             os.killpg(p.pid, signal.SIGKILL)
         p.wait()
+    if live is not None:
+        live.discard(p)
+    if keep_stdin:
+        with contextlib.suppress(OSError):
+            p.stdin.close()
     # A background child that kept the pipes open must not hold us forever.
     deadline = time.monotonic() + (1.0 if timed_out else 5.0)
     for t in threads[1:]:

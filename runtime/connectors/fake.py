@@ -31,6 +31,7 @@ class FakeConnector:
         stdin: str | None = None,
         timeout: float | None = None,
         on_output: OutputSink | None = None,
+        keep_stdin: bool = False,
     ) -> Result:
         self.round_trips += 1
         self.calls.append((command, stdin))

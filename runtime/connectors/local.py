@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import subprocess
 import tempfile
 from pathlib import Path
 
-from .base import OutputSink, Result, TransferError, encode, run_process, text
+from .base import OutputSink, Result, TransferError, encode, run_process, stop, text
 
 
 class ProcessConnector:
@@ -20,6 +21,7 @@ class ProcessConnector:
 
     def __init__(self) -> None:
         self.round_trips = 0
+        self.live: set[subprocess.Popen[bytes]] = set()  # commands running now
 
     def argv(self, command: str) -> list[str]:
         raise NotImplementedError
@@ -34,8 +36,9 @@ class ProcessConnector:
         stdin: str | None = None,
         timeout: float | None = None,
         on_output: OutputSink | None = None,
+        keep_stdin: bool = False,
     ) -> Result:
-        code, out, err = self.run_bytes(command, encode(stdin), timeout, on_output)
+        code, out, err = self.run_bytes(command, encode(stdin), timeout, on_output, keep_stdin)
         return Result(command, code, text(out), text(err))
 
     def run_bytes(
@@ -44,13 +47,16 @@ class ProcessConnector:
         stdin: bytes = b"",
         timeout: float | None = None,
         on_output: OutputSink | None = None,
+        keep_stdin: bool = False,
     ) -> tuple[int, bytes, bytes]:
         """``run`` with bytes in and out (file transfers must not be decoded)."""
         self.round_trips += 1
-        return run_process(self.argv(command), command, stdin, timeout, on_output)
+        return run_process(
+            self.argv(command), command, stdin, timeout, on_output, keep_stdin, self.live
+        )
 
     def close(self) -> None:
-        pass
+        stop(self.live)
 
 
 class LocalConnector(ProcessConnector):

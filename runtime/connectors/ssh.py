@@ -36,8 +36,13 @@ def _exec_channel(
     stdin: str | None,
     timeout: float | None,
     on_output: OutputSink | None = None,
+    keep_stdin: bool = False,
 ) -> Result:
-    """Run one command on a new session channel; stdin is written whole by a helper thread."""
+    """Run one command on a new session channel; stdin is written whole by a helper thread.
+
+    With ``keep_stdin`` the channel's stdin stays open until the command exits
+    (closing the channel at the end sends the end-of-file).
+    """
     chan = transport.open_session(timeout=timeout)
     try:
         chan.exec_command(command)
@@ -46,7 +51,8 @@ def _exec_channel(
             try:
                 if stdin:
                     chan.sendall(encode(stdin))
-                chan.shutdown_write()
+                if not keep_stdin:
+                    chan.shutdown_write()
             except OSError:  # the command exited without reading all of its input
                 pass
 
@@ -173,9 +179,10 @@ class SshConnector:
         stdin: str | None = None,
         timeout: float | None = None,
         on_output: OutputSink | None = None,
+        keep_stdin: bool = False,
     ) -> Result:
         self.round_trips += 1
-        return _exec_channel(self.conn.transport, command, stdin, timeout, on_output)
+        return _exec_channel(self.conn.transport, command, stdin, timeout, on_output, keep_stdin)
 
     def put(self, data: bytes, path: str, mode: int = 0o644) -> None:
         """Write over SFTP to a temp name beside ``path``, set the mode, then rename."""

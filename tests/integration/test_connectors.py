@@ -17,8 +17,12 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterator
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -36,6 +40,7 @@ from specops.runtime.connectors import (
     become,
     connect,
 )
+from specops.runtime.connectors.base import encode, supervised
 from tests.sshd import SshFleet
 
 pytestmark = pytest.mark.fleet
@@ -47,34 +52,35 @@ KINDS = ["ssh", "local", "chroot", "docker", "kubectl"]
 class Host:
     conn: Connector
     scratch: str  # a fresh directory on the host, as the host sees it
+    make: Callable[[], Connector]  # another connector to the same host
 
 
 @pytest.fixture(params=KINDS)
 def host(request: pytest.FixtureRequest, fleet: SshFleet, tmp_path: Path) -> Iterator[Host]:
     kind: str = request.param
-    c: Connector
+    make: Callable[[], Connector]
     scratch = f"/tmp/specops-contract-{kind}-{secrets.token_hex(4)}"
     if kind == "ssh":
         h = fleet.hosts[0]
         opts = {"key": str(h.key_file), "known_hosts": str(h.known_hosts)}
-        c = SshConnector(Connection("ssh", h.user, h.address, h.port, opts))
+        make = partial(SshConnector, Connection("ssh", h.user, h.address, h.port, opts))
         scratch = str(h.scratch / secrets.token_hex(4))
     elif kind == "local":
-        c = LocalConnector()
+        make = LocalConnector
         scratch = str(tmp_path / "scratch")
     elif kind == "chroot":
-        c = ChrootConnector(
-            Connection("chroot", address=str(request.getfixturevalue("debian_root")))
-        )
+        root = str(request.getfixturevalue("debian_root"))
+        make = partial(ChrootConnector, Connection("chroot", address=root))
     elif kind == "docker":
         request.getfixturevalue("standins")
-        c = DockerConnector(Connection("docker", address="web"))
+        make = partial(DockerConnector, Connection("docker", address="web"))
     else:
         request.getfixturevalue("standins")
-        c = KubectlConnector(Connection("kubectl", address="apps/api"))
+        make = partial(KubectlConnector, Connection("kubectl", address="apps/api"))
+    c = make()
     c.open()
     assert c.run(f"mkdir -p '{scratch}'").ok
-    yield Host(c, scratch)
+    yield Host(c, scratch, make)
     c.run(f"rm -rf '{scratch}'")
     c.close()
 
@@ -91,6 +97,49 @@ def test_exit_codes_and_streams(host: Host) -> None:
 def test_stdin_is_a_script(host: Host) -> None:
     r = host.conn.run("sh -s", stdin="x=41\necho $((x + 1))\n")
     assert r.stdout == "42\n"
+
+
+def test_a_supervised_script_runs_whole_with_its_exit_code(host: Host) -> None:
+    big = "y" * 300_000  # more than a pipe buffer, as inline file contents are
+    script = f"echo one\nprintf %s '{big}' | wc -c\necho two >&2\nexit 3\n"
+    r = host.conn.run(supervised(len(encode(script))), stdin=script, keep_stdin=True)
+    assert (r.exited, r.stdout, r.stderr) == (3, "one\n300000\n", "two\n")
+
+
+def test_a_supervised_script_stops_when_its_connection_closes(host: Host) -> None:
+    """The controller going away (interrupted, killed, connection lost) ends the
+    host's script: the running command is killed and nothing after it starts."""
+    pause = f"7.{secrets.randbelow(10**6):06d}"  # this test's own sleep, among all processes
+    s = host.scratch
+    script = f"touch {s}/started\nsleep {pause}\ntouch {s}/late\n"
+    runner = host.make()
+    runner.open()
+    t = threading.Thread(
+        target=runner.run,
+        args=(supervised(len(encode(script))),),
+        kwargs={"stdin": script, "keep_stdin": True},
+        daemon=True,
+    )
+    t.start()
+    deadline = time.monotonic() + 30
+    while not host.conn.run(f"test -e {s}/started").ok:
+        assert time.monotonic() < deadline, "the script never started"
+        time.sleep(0.1)
+    assert running(f"sleep {pause}")
+    runner.close()
+    t.join(timeout=10)
+    assert not t.is_alive(), "run() did not return once its connection closed"
+    deadline = time.monotonic() + 5
+    while running(f"sleep {pause}"):
+        assert time.monotonic() < deadline, "the script outlived its connection"
+        time.sleep(0.1)
+    time.sleep(0.3)
+    assert not host.conn.run(f"test -e {s}/late").ok
+
+
+def running(pattern: str) -> bool:
+    """A process matching ``pattern`` runs on this machine (every host kind here is local)."""
+    return subprocess.run(["pgrep", "-f", pattern], capture_output=True).returncode == 0
 
 
 def test_large_input_and_output_both_ways_do_not_deadlock(host: Host) -> None:

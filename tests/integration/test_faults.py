@@ -191,10 +191,17 @@ def test_sshd_killed_in_the_middle_of_an_apply(fleet: SshFleet, tmp_path: Path) 
         assert (vroot / "data").read_text() == NEW
 
 
+PAUSE = 7.125  # seconds; unique, so the test finds its own sleep among other processes
+
+
+def running(pattern: str) -> bool:
+    return subprocess.run(["pgrep", "-f", pattern], capture_output=True).returncode == 0
+
+
 def test_the_controller_interrupted(fleet: SshFleet, tmp_path: Path) -> None:
     roots = roots_for(fleet, tmp_path)
     entries = "".join(entry(f"h{i}", h, roots[f"h{i}"]) for i, h in enumerate(fleet.hosts))
-    spec = make_site(tmp_path, entries, pause=3)
+    spec = make_site(tmp_path, entries, pause=PAUSE)
     env = {**os.environ, "NO_COLOR": "1"}
     # Output goes to files: a plan with big diffs would fill a pipe nobody reads yet.
     with (tmp_path / "out").open("w") as o, (tmp_path / "err").open("w") as e:
@@ -212,8 +219,15 @@ def test_the_controller_interrupted(fleet: SshFleet, tmp_path: Path) -> None:
     out, err = (tmp_path / "out").read_text(), (tmp_path / "err").read_text()
     assert p.returncode == 130, (out + err)[-3000:]
     assert "Traceback" not in err
+    # The hosts' scripts stop with the controller: the running op is killed (its
+    # sleep is gone long before it would end) and the op after it never starts.
+    deadline = time.monotonic() + 3
+    while running(f"sleep {PAUSE}") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not running(f"sleep {PAUSE}"), "the hosts' scripts outlived the controller"
+    time.sleep(0.5)
     for root in roots.values():
-        assert_whole(root / "data")
+        assert (root / "data").read_text() == OLD
     r = specops("apply", str(spec.with_name("site.toml")), "--yes")
     assert r.returncode == 0, tail(r)
     assert all((root / "data").read_text() == NEW for root in roots.values())
