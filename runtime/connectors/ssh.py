@@ -126,14 +126,17 @@ class SshConnector:
             connect_timeout=connect_timeout,
             connect_kwargs=kwargs,
         )
-        client = self.conn.client
-        # Fabric accepts unknown host keys by default; specops verifies them.
-        client.set_missing_host_key_policy(
-            paramiko.AutoAddPolicy() if accept_new_host_keys else paramiko.RejectPolicy()
-        )
-        for known in (Path.home() / ".ssh" / "known_hosts", target.options.get("known_hosts")):
-            if known and Path(known).is_file():
-                client.load_host_keys(str(known))
+        # Fabric accepts unknown host keys by default, on every ProxyJump hop too
+        # (it makes those connections itself); specops verifies them all.
+        hop: object = self.conn
+        while isinstance(hop, fabric.Connection):
+            hop.client.set_missing_host_key_policy(
+                paramiko.AutoAddPolicy() if accept_new_host_keys else paramiko.RejectPolicy()
+            )
+            for known in (Path.home() / ".ssh" / "known_hosts", target.options.get("known_hosts")):
+                if known and Path(known).is_file():
+                    hop.client.load_host_keys(str(known))
+            hop = hop.gateway
 
     def open(self) -> None:
         try:

@@ -198,3 +198,35 @@ def test_files_get_fetches_to_the_controller(fleet: SshFleet, tmp_path: Path) ->
     again = final(specops("apply", str(spec), "--yes", "--json").stdout)
     assert [h["name"] for h in again["hosts"] if h["ops"][0]["status"] == "changed"] == ["h1"]
     assert (tmp_path / "backups" / "h1" / "app.conf").read_text() == "changed\n"
+
+
+def test_proxy_jump_from_ssh_config(tmp_path: Path) -> None:
+    """``ProxyJump`` in ~/.ssh/config: the session to the target is forwarded by the
+    jump host's sshd (its log shows the forwarding), keys checked on both hops."""
+    with SshFleet(2, tmp_path / "hops", first_octet=62, log_level="DEBUG1") as hops:
+        jump, target = hops.hosts
+        home = tmp_path / "home"
+        (home / ".ssh").mkdir(parents=True)
+        (home / ".ssh" / "config").write_text(
+            f"Host jump\n  HostName {jump.address}\n  Port {jump.port}\n  User root\n"
+            f"  IdentityFile {jump.key_file}\n  IdentitiesOnly yes\n"
+            f"Host inner\n  HostName {target.address}\n  Port {target.port}\n  User root\n"
+            f"  IdentityFile {target.key_file}\n  IdentitiesOnly yes\n  ProxyJump jump\n"
+        )
+        (home / ".ssh" / "known_hosts").write_text(hops.known_hosts.read_text())
+        root = target.scratch / "via-jump"
+        spec = tmp_path / "jump.toml"
+        spec.write_text(
+            f'[hosts.inner]\nssh = "inner"\n[ops.d]\nop = "files.directory"\npath = "{root}"\n'
+        )
+        r = specops("apply", str(spec), "--yes", env={"HOME": str(home)})
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert root.is_dir()
+        log = (hops.base_dir / "host0" / "sshd.log").read_text(errors="replace")
+        assert "direct-tcpip" in log and f"{target.address} port {target.port}" in log, log[-3000:]
+        # The jump host's key is checked like the target's: unknown means refused.
+        (home / ".ssh" / "known_hosts").write_text(target.known_hosts.read_text())
+        r = specops("plan", str(spec), env={"HOME": str(home)})
+        assert r.returncode != 0 and "Traceback" not in r.stderr, r.stdout + r.stderr
+        assert f"[{jump.address}]:{jump.port}" in r.stdout + r.stderr
+        assert "known_hosts" in r.stdout + r.stderr
