@@ -143,6 +143,25 @@ def _parser() -> Lark:
     return Lark(grammar, start=["template", "expression"], parser="lalr", propagate_positions=True)
 
 
+class _BadString(Exception):
+    """A string literal Python's rules refuse (a NUL byte, a bad escape), with its place."""
+
+    def __init__(self, tok: Token, why: str) -> None:
+        super().__init__(why)
+        self.start, self.end, self.why = tok.start_pos or 0, _end(tok), why
+
+
+def _unquote(tok: Token) -> str:
+    """The value of a quoted string literal (Python's escapes)."""
+    try:
+        value = ast.literal_eval(str(tok))
+    except (ValueError, SyntaxError, MemoryError) as e:
+        raise _BadString(tok, getattr(e, "msg", None) or str(e)) from None
+    if not isinstance(value, str):  # the grammar only lets quoted strings through
+        raise _BadString(tok, "not a string")
+    return value
+
+
 def _end(tok: Token) -> int:
     return (tok.start_pos or 0) + len(tok)
 
@@ -183,7 +202,7 @@ class _ToAst(Transformer[Token, Any]):
         return Literal(float(c[0]), meta.start_pos, meta.end_pos)
 
     def string(self, meta: Any, c: list[Token]) -> Literal:
-        return Literal(ast.literal_eval(str(c[0])), meta.start_pos, meta.end_pos)
+        return Literal(_unquote(c[0]), meta.start_pos, meta.end_pos)
 
     def true(self, meta: Any, c: list[Any]) -> Literal:
         return Literal(True, meta.start_pos, meta.end_pos)
@@ -200,7 +219,7 @@ class _ToAst(Transformer[Token, Any]):
     def pair(self, meta: Any, c: list[Any]) -> tuple[str, Expr]:
         key, value = c
         text = str(key)
-        return (ast.literal_eval(text) if key.type == "STRING" else text), value
+        return (_unquote(key) if key.type == "STRING" else text), value
 
     def map_lit(self, meta: Any, c: list[tuple[str, Expr] | None]) -> MapExpr:
         return MapExpr(tuple(p for p in c if p is not None), meta.start_pos, meta.end_pos)
@@ -302,6 +321,11 @@ def _parse(text: str, locate: Locator, start: str) -> Any:
         raise _syntax_error(text, e, locate, start) from None
     except (RecursionError, VisitError) as e:
         cause = e.orig_exc if isinstance(e, VisitError) else e
+        if isinstance(cause, _BadString):
+            detail = f"bad string literal: {cause.why}"
+            raise SpecError(
+                [diag(m.EXPR_SYNTAX, locate(cause.start, cause.end), detail=detail)]
+            ) from None
         if not isinstance(cause, RecursionError):
             raise
         raise SpecError(

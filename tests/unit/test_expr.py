@@ -238,3 +238,15 @@ def test_any_expression_gives_a_value_or_a_diagnostic(text: str) -> None:
 @given(st.text(max_size=60).filter(lambda s: "${" not in s))
 def test_text_without_holes_is_itself(text: str) -> None:
     assert tmpl(text) == text
+
+
+@pytest.mark.parametrize("literal", ['"a\x00b"', '"\\N{nope}"', "'\\x1'"])
+def test_a_bad_string_literal_is_a_located_diagnostic(literal: str) -> None:
+    """Found by atheris (tests/fuzz): Python's literal rules refuse these; the refusal
+    must be a diagnostic on the literal, not a traceback."""
+    text = f"len({literal})"
+    with pytest.raises(SpecError) as e:
+        expr(text)
+    (d,) = e.value.diagnostics
+    assert "bad string literal" in d.message
+    assert d.span == at(4, 4 + len(literal))
