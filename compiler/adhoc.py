@@ -190,4 +190,4 @@ def build_program(
         return None
     node = OpNode(id=kind, kind=kind, args=args, origin=(fallback,))
     hosts = tuple(HostProgram(h.name, h.connection, (node,)) for h in inventory.hosts)
-    return optimize(Program(hosts))
+    return optimize(Program(hosts), catalog)
