@@ -80,7 +80,8 @@ def inferred_edges(ops: tuple[OpNode, ...], ctx: HostPass) -> list[Edge]:
         if t.resource == "path" and t.identity:
             path = op.args.get(t.identity[0])
             if isinstance(path, str) and path.startswith("/"):
-                path = posixpath.normpath(path)
+                if "/." in path or "//" in path or path.endswith("/"):
+                    path = posixpath.normpath(path)
                 paths.append((op, path))
                 if t.container and present:
                     dirs.setdefault(path, []).append(op.id)
@@ -122,6 +123,8 @@ def _below(
     end = path.rfind("/")
     while end > 0 or (end == 0 and path != "/"):
         d = path[:end] or "/"
+        if inside and not covers:
+            break  # found the nearest directory, and nothing covers a tree
         makers = () if inside else [m for m in dirs.get(d, ()) if m != op.id]
         if makers:  # the nearest directory an op makes (every op making it)
             inside = True
@@ -185,6 +188,8 @@ def order(ops: tuple[OpNode, ...], ctx: HostPass | None = None) -> tuple[OpNode,
             ctx.note("order", f"kept {e.after} before {e.before} (other edges say so): {e.reason}")
         edges = [e for e in edges if all(e is not s for s in soft)]
     ctx.edges = edges
+    if ctx.log is None:
+        return out  # what follows only explains
     moved = [e for e in edges if index[e.after] < index[e.before]]
     counts = Counter(e.kind for e in edges)
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
