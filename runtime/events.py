@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
 from rich.progress import Progress as RichProgress
 
-from .executor import HostPlan, HostResult
+from .outcomes import HostPlan, HostResult
 from .render import PLAN_VERSION, plan_json, results_json
 
 EVENTS_VERSION = 1

@@ -12,100 +12,24 @@ open between the two steps and nothing is re-read.
 from __future__ import annotations
 
 import contextlib
-import enum
 import hashlib
 import secrets
-import shlex
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from specops.compiler.ir import HostProgram, OpNode, Program
-from specops.compiler.redact import scrub, secret_values
 
 from .connectors import ConnectError, Connector, connect
 from .connectors.base import encode, supervised
 from .facts import FactError, FactRef, Facts, batch_script, gather
 from .files_get import save_locally
-from .notify_facts import Pending, clear, leave, marker
-from .operation import OPERATIONS, Action, Change, PlanError
-
-
-@dataclass(frozen=True)
-class OpPlan:
-    node: OpNode
-    changes: tuple[Change, ...]
-    error: str | None = None
-
-    @property
-    def action(self) -> Action | None:
-        """The op's headline action: the strongest of its changes."""
-        acts = {c.action for c in self.changes}
-        for a in (Action.CREATE, Action.DELETE, Action.RUN, Action.UPDATE):
-            if a in acts:
-                return a
-        return None
-
-
-@dataclass(frozen=True)
-class HostPlan:
-    host: str
-    target: str
-    ops: tuple[OpPlan, ...] = ()
-    error: str | None = None
-    hint: str | None = None
-    unreachable: bool = False
-    # The fingerprint of every fact the plan read (``str(ref)`` → sha256), so a
-    # saved plan can refuse to apply once the host has changed.
-    facts: Mapping[str, str] = field(default_factory=dict)
-    seconds: Mapping[str, float] = field(default_factory=dict)  # phase → time
-    sent: int = 0  # bytes of scripts sent (the fact read)
-    received: int = 0  # bytes of output received
-
-    @property
-    def changed(self) -> list[OpPlan]:
-        return [o for o in self.ops if o.changes]
-
-
-class Status(enum.Enum):
-    OK = "ok"
-    CHANGED = "changed"
-    FAILED = "failed"
-    NOT_RUN = "not run"
-
-
-@dataclass(frozen=True)
-class OpResult:
-    id: str
-    kind: str
-    status: Status
-    changes: tuple[Change, ...] = ()
-    output: str = ""
-    error: str | None = None
-
-
-@dataclass(frozen=True)
-class HostResult:
-    host: str
-    target: str
-    ops: tuple[OpResult, ...] = ()
-    error: str | None = None
-    hint: str | None = None
-    unreachable: bool = False
-    round_trips: int = 0
-    seconds: Mapping[str, float] = field(default_factory=dict)  # phase → time
-    sent: int = 0  # bytes of scripts sent
-    received: int = 0  # bytes of output received
-    skipped: bool = False  # never attempted (an earlier batch failed too much)
-
-    def count(self, status: Status) -> int:
-        return sum(1 for o in self.ops if o.status is status)
-
-    @property
-    def failed(self) -> bool:
-        return self.error is not None or any(o.status is Status.FAILED for o in self.ops)
+from .notify_facts import Pending, marker
+from .operation import OPERATIONS, Change, PlanError
+from .outcomes import HostPlan, HostResult, OpPlan, OpResult, Status, scrub_op
+from .script import STAGE, OpWatcher, apply_script, as_user, read_results, uploads
 
 
 def plan_ops(hp: HostProgram, facts: Facts) -> tuple[OpPlan, ...]:
@@ -129,19 +53,10 @@ def plan_ops(hp: HostProgram, facts: Facts) -> tuple[OpPlan, ...]:
                 changed.add(node.id)
                 facts.update(op.effects(a, facts), by=node.id)
         except PlanError as e:
-            out.append(OpPlan(node, (), _scrub(node, str(e))))
+            out.append(OpPlan(node, (), scrub_op(node, str(e))))
             continue
         out.append(OpPlan(node, _redact(node, changes)))
     return tuple(out)
-
-
-def _scrub(node: OpNode, text: str) -> str:
-    if not node.sensitive:
-        return text
-    secrets = sorted(
-        {*secret_values(node.args, node.sensitive), *node.secrets}, key=len, reverse=True
-    )
-    return scrub(text, secrets)
 
 
 def _redact(node: OpNode, changes: tuple[Change, ...]) -> tuple[Change, ...]:
@@ -151,7 +66,7 @@ def _redact(node: OpNode, changes: tuple[Change, ...]) -> tuple[Change, ...]:
     return tuple(
         replace(
             ch,
-            summary=_scrub(node, ch.summary),
+            summary=scrub_op(node, ch.summary),
             hidden=True,
             diff="(diff hidden: the content holds sensitive values)\n" if ch.diff else None,
         )
@@ -165,149 +80,6 @@ def needed_facts(hp: HostProgram) -> list[FactRef[Any]]:
         op = OPERATIONS[node.kind]
         refs.extend(op.facts(op.args(node.args)))
     return refs
-
-
-def as_user(script: str, user: bool | str, password: str | None) -> str:
-    """``script`` run through sudo as ``user`` (True: root); the password, if any, on a pipe.
-
-    The password goes through a ``printf`` builtin into ``sudo -S``: never on a
-    command line, never in an argument another process can read.
-    """
-    who = ["-u", user] if isinstance(user, str) else []
-    cmd = " ".join(shlex.quote(p) for p in ["sudo", "-p", "", *who, "--", "sh", "-c", script])
-    if password is None:
-        return cmd.replace("sudo -p", "sudo -n -p", 1)
-    return f"printf '%s\\n' {shlex.quote(password)} | {cmd.replace('sudo -p', 'sudo -S -p', 1)}"
-
-
-def uploads(plan: HostPlan) -> dict[str, bytes]:
-    """Contents the script needs uploaded first (by name), for the ops that will run."""
-    out: dict[str, bytes] = {}
-    for op in plan.ops:
-        if op.error:
-            break
-        for ch in op.changes:
-            for c in ch.commands:
-                out.update(c.uploads)
-    return out
-
-
-STAGE = 'mkdir -p -m 700 "$HOME/.specops/upload" && cd "$HOME/.specops/upload" && pwd -P'
-
-
-def apply_script(
-    plan: HostPlan, nonce: str, password: str | None = None, stage: str | None = None
-) -> str:
-    """The one script that applies a host's changes; empty when nothing changes.
-
-    ``stage`` is where this run's uploads were put; the script removes them when it ends.
-    """
-    lines: list[str] = []
-    if stage is not None:
-        files = " ".join(shlex.quote(f"{stage}/{name}") for name in uploads(plan))
-        # A function, so the quoted paths need no second level of quoting in the trap.
-        lines.append(f"specops_cleanup() {{ rm -f -- {files}; }}")
-        lines.append("trap specops_cleanup EXIT")
-    handler_ids = {op.node.id for op in plan.ops if op.node.handler}
-    for i, op in enumerate(plan.ops):
-        if op.error:
-            break  # ops after a refused one must not run: they may depend on it
-        if not op.changes:
-            continue
-        lines.append(f"printf '%s\\n' '@@specops:{nonce}:op:{i}'")
-        body = [c.render(stage) for ch in op.changes for c in ch.commands]
-        if op.node.become:
-            body = [as_user("set -e\n" + "\n".join(body), op.node.become, password)]
-        # Notifications are kept on the host until their handler has run (notify_facts).
-        handlers = [h for h in op.node.notify if h in handler_ids]
-        if handlers:
-            body.append(leave(handlers))
-        if op.node.handler:
-            body.append(clear(op.node.id))
-        lines.append("( set -e")
-        lines += body
-        lines.append(") </dev/null 2>&1")
-        lines.append("rc=$?")
-        lines.append(f"printf '\\n@@specops:{nonce}:rc:{i} %d\\n' \"$rc\"")
-        lines.append('[ "$rc" -eq 0 ] || exit "$rc"')
-    return "\n".join(lines) + "\n" if lines else ""
-
-
-def read_results(plan: HostPlan, stdout: str, nonce: str, tail: str) -> tuple[OpResult, ...]:
-    """Each op's outcome from the apply script's marked output."""
-    out: list[OpResult] = []
-    stopped: str | None = None
-    for i, op in enumerate(plan.ops):
-        n = op.node
-        if stopped is not None:
-            out.append(OpResult(n.id, n.kind, Status.NOT_RUN, op.changes, error=stopped))
-            continue
-        if op.error:
-            out.append(OpResult(n.id, n.kind, Status.FAILED, (), error=op.error))
-            stopped = f"{n.id} failed"
-            continue
-        if not op.changes:
-            out.append(OpResult(n.id, n.kind, Status.OK))
-            continue
-        start = stdout.find(f"@@specops:{nonce}:op:{i}\n")
-        end_mark = f"\n@@specops:{nonce}:rc:{i} "
-        end = stdout.find(end_mark, start) if start >= 0 else -1
-        if start < 0 or end < 0:
-            output = _scrub(n, stdout[start:].split("\n", 1)[-1] if start >= 0 else "")
-            out.append(
-                OpResult(
-                    n.id,
-                    n.kind,
-                    Status.FAILED,
-                    op.changes,
-                    output,
-                    f"the host stopped answering{': ' + tail if tail else ''}",
-                )
-            )
-            stopped = f"{n.id} failed"
-            continue
-        output = _scrub(n, stdout[start + len(f"@@specops:{nonce}:op:{i}\n") : end])
-        code = int(stdout[end + len(end_mark) :].split("\n", 1)[0] or 255)
-        if code == 0:
-            out.append(OpResult(n.id, n.kind, Status.CHANGED, op.changes, output))
-        else:
-            out.append(
-                OpResult(n.id, n.kind, Status.FAILED, op.changes, output, f"exit code {code}")
-            )
-            stopped = f"{n.id} failed"
-    return _per_part(plan, out)
-
-
-def _per_part(plan: HostPlan, results: list[OpResult]) -> tuple[OpResult, ...]:
-    """A node the optimizer merged (``OpNode.parts``) reports once per original op."""
-    parts = {o.node.id: o.node.parts for o in plan.ops if o.node.parts}
-    if not parts:
-        return tuple(results)
-    return tuple(replace(r, id=i) for r in results for i in parts.get(r.id, (r.id,)))
-
-
-class _OpWatcher:
-    """Finds op-start markers in streamed output (a marker may span two chunks)."""
-
-    def __init__(self, plan: HostPlan, nonce: str, tell: Callable[[str, str], None]) -> None:
-        self.plan, self.tell = plan, tell
-        self.prefix = f"@@specops:{nonce}:op:".encode()
-        self.tail = b""
-
-    def feed(self, stream: str, chunk: bytes) -> None:
-        if stream != "stdout":
-            return
-        data = self.tail + chunk
-        start = 0
-        while (i := data.find(self.prefix, start)) >= 0:
-            end = data.find(b"\n", i)
-            if end < 0:
-                break
-            index = data[i + len(self.prefix) : end]
-            if index.isdigit() and int(index) < len(self.plan.ops):
-                self.tell(self.plan.host, self.plan.ops[int(index)].node.id)
-            start = end + 1
-        self.tail = data[max(start, len(data) - len(self.prefix) - 8) :]
 
 
 @dataclass
@@ -461,7 +233,7 @@ class Runner:
         t0 = time.monotonic()
         if script:
             try:
-                watch = _OpWatcher(plan, nonce, self.on_op) if self.on_op else None
+                watch = OpWatcher(plan, nonce, self.on_op) if self.on_op else None
                 r = s.conn.run(
                     supervised(len(encode(script))),
                     stdin=script,
@@ -551,12 +323,3 @@ def _stale(now: Mapping[str, str], then: Mapping[str, str] | None) -> str | None
         if now.get(ref) != digest:
             return f"stale plan: {ref} changed since the plan was saved"
     return None
-
-
-def summarize(plans: Iterable[HostPlan]) -> dict[Action, int]:
-    counts = dict.fromkeys(Action, 0)
-    for p in plans:
-        for op in p.ops:
-            if op.action is not None:
-                counts[op.action] += 1
-    return counts

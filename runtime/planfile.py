@@ -22,8 +22,8 @@ from specops.compiler import messages as m
 from specops.compiler.diagnostics import SpecError, diag
 from specops.compiler.ir import OpNode, Program, from_doc, to_doc
 
-from .executor import HostPlan, OpPlan
 from .operation import Action, Change
+from .outcomes import HostPlan, OpPlan
 from .render import plan_json
 
 FORMAT = 1

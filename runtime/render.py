@@ -12,8 +12,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .executor import HostPlan, HostResult, OpPlan, Status, summarize
 from .operation import Action
+from .outcomes import HostPlan, HostResult, OpPlan, Status, summarize
 
 PLAN_VERSION = 1
 

@@ -24,11 +24,12 @@ from specops.compiler.pydeploy import HostInfo, current
 from specops.compiler.values import Sensitive
 from specops.runtime.catalog import CATALOG
 from specops.runtime.command import raw, sh
-from specops.runtime.executor import HostPlan, HostResult, Runner
+from specops.runtime.executor import Runner
 from specops.runtime.facts import Fact, FactRef, Facts
 from specops.runtime.host_facts import HostFactSource
 from specops.runtime.operation import Action, Change, Operation, PlanError
 from specops.runtime.operation import register as operation
+from specops.runtime.outcomes import HostPlan, HostResult
 from specops.runtime.pool import Pool
 
 try:

@@ -30,8 +30,9 @@ from specops.compiler.scope import parse_var
 from specops.runtime import planfile
 from specops.runtime.catalog import CATALOG
 from specops.runtime.events import Events, Progress
-from specops.runtime.executor import HostPlan, HostResult, Runner
+from specops.runtime.executor import Runner
 from specops.runtime.host_facts import HostFactSource
+from specops.runtime.outcomes import HostPlan, HostResult
 from specops.runtime.pool import Pool
 from specops.runtime.render import plan_json, print_plan, print_results, print_stats, results_json
 

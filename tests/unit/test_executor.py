@@ -8,7 +8,9 @@ from pathlib import Path
 
 from specops.compiler.ir import LOCAL, HostProgram, OpNode, Program
 from specops.runtime.connectors import FakeConnector, LocalConnector, Result
-from specops.runtime.executor import Runner, Status, apply_script, read_results
+from specops.runtime.executor import Runner
+from specops.runtime.outcomes import Status
+from specops.runtime.script import apply_script, read_results
 
 
 def node(i: str, kind: str, **args: object) -> OpNode:
@@ -94,8 +96,8 @@ def test_lost_connection_mid_script_fails_the_running_op() -> None:
 
 def test_script_and_reader_agree_on_markers() -> None:
     from specops.runtime.command import sh
-    from specops.runtime.executor import HostPlan, OpPlan
     from specops.runtime.operation import Action, Change
+    from specops.runtime.outcomes import HostPlan, OpPlan
 
     plan = HostPlan(
         "h",
@@ -134,7 +136,8 @@ def test_a_change_resting_on_a_guess_is_marked_uncertain(tmp_path: Path) -> None
 
 
 def test_the_running_op_is_reported_as_the_script_streams(tmp_path: Path) -> None:
-    from specops.runtime.executor import HostPlan, OpPlan, _OpWatcher
+    from specops.runtime.outcomes import HostPlan, OpPlan
+    from specops.runtime.script import OpWatcher
 
     prog = program(
         *(node(f"op{i}", "server.shell", command=f"touch {tmp_path}/{i}") for i in range(3))
@@ -149,7 +152,7 @@ def test_the_running_op_is_reported_as_the_script_streams(tmp_path: Path) -> Non
     # A marker split across two chunks is still found, once.
     plan = HostPlan("h", "@local", (OpPlan(OpNode("a", "server.shell", {}), ()),))
     got: list[str] = []
-    w = _OpWatcher(plan, "n0", lambda h, o: got.append(o))
+    w = OpWatcher(plan, "n0", lambda h, o: got.append(o))
     for chunk in (b"noise @@spec", b"ops:n0:op:", b"0\nmore output\n"):
         w.feed("stdout", chunk)
     assert got == ["a"]
