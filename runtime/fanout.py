@@ -8,15 +8,17 @@ reports every host. Nothing here prints.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from specops.compiler.inventory import Host
 
 from .connectors import ConnectError, Connector, Result, connect
+from .connectors.base import encode, supervised
 from .facts import FactError, FactRef, gather
 
 T = TypeVar("T")
@@ -51,23 +53,40 @@ class FactsOutcome(Outcome):
 def _each(
     hosts: Sequence[Host],
     parallel: int | None,
-    work: Callable[[Host], T],
+    work: Callable[[Host, dict[int, Connector]], T],
     on_done: Callable[[T], None] | None,
 ) -> list[T]:
+    """``work`` on every host in the pool; on an interrupt, close what is open at once.
+
+    Closing a connection ends the command it runs (``supervised``) and lets its
+    worker return, so Ctrl-C stops the hosts instead of waiting for them.
+    """
+    opened: dict[int, Connector] = {}  # by id: connectors need not be hashable
+
     def one(h: Host) -> T:
-        out = work(h)
+        out = work(h, opened)
         if on_done is not None:
             on_done(out)
         return out
 
     n = parallel or min(32, max(1, len(hosts)))
-    with ThreadPoolExecutor(max_workers=n, thread_name_prefix="specops-host") as pool:
-        return list(pool.map(one, hosts))
+    pool = ThreadPoolExecutor(max_workers=n, thread_name_prefix="specops-host")
+    try:
+        results = list(pool.map(one, hosts))
+    except BaseException:
+        for conn in list(opened.values()):
+            with contextlib.suppress(Exception):
+                conn.close()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return results
 
 
-def _open(h: Host, accept_new_host_keys: bool) -> Connector:
+def _open(h: Host, accept_new_host_keys: bool, opened: dict[int, Connector]) -> Connector:
     conn = connect(h.connection, accept_new_host_keys)
     conn.open()
+    opened[id(conn)] = conn
     return conn
 
 
@@ -84,11 +103,11 @@ def run_command(
 ) -> list[CommandOutcome]:
     """Run ``command`` on every host in parallel; one outcome per host, in host order."""
 
-    def work(h: Host) -> CommandOutcome:
+    def work(h: Host, opened: dict[int, Connector]) -> CommandOutcome:
         start = time.monotonic()
         target = h.connection.target
         try:
-            conn = _open(h, accept_new_host_keys)
+            conn = _open(h, accept_new_host_keys, opened)
         except ConnectError as e:
             took = time.monotonic() - start
             return CommandOutcome(h.name, target, str(e), e.hint, True, took)
@@ -100,12 +119,24 @@ def run_command(
                 def sink(stream: str, chunk: bytes) -> None:
                     out(h, stream, chunk)
 
-            r = conn.run(command, stdin=stdin, timeout=timeout, on_output=sink)
+            if stdin is None:  # the command stops if this process goes away (Ctrl-C)
+                script = command + "\n"
+                r = conn.run(
+                    supervised(len(encode(script))),
+                    stdin=script,
+                    timeout=timeout,
+                    on_output=sink,
+                    keep_stdin=True,
+                )
+                r = replace(r, command=command)
+            else:
+                r = conn.run(command, stdin=stdin, timeout=timeout, on_output=sink)
             return CommandOutcome(h.name, target, seconds=time.monotonic() - start, result=r)
         except Exception as e:  # the connection died mid-command: report it against the host
             took = time.monotonic() - start
             return CommandOutcome(h.name, target, f"{type(e).__name__}: {e}", None, True, took)
         finally:
+            opened.pop(id(conn), None)
             conn.close()
 
     return _each(hosts, parallel, work, on_done)
@@ -121,11 +152,11 @@ def read_facts(
 ) -> list[FactsOutcome]:
     """Read ``refs`` on every host (one batched command each), in parallel."""
 
-    def work(h: Host) -> FactsOutcome:
+    def work(h: Host, opened: dict[int, Connector]) -> FactsOutcome:
         start = time.monotonic()
         target = h.connection.target
         try:
-            conn = _open(h, accept_new_host_keys)
+            conn = _open(h, accept_new_host_keys, opened)
         except ConnectError as e:
             return FactsOutcome(h.name, target, str(e), e.hint, True, time.monotonic() - start)
         try:
@@ -138,6 +169,7 @@ def read_facts(
             took = time.monotonic() - start
             return FactsOutcome(h.name, target, f"{type(e).__name__}: {e}", None, True, took)
         finally:
+            opened.pop(id(conn), None)
             conn.close()
 
     return _each(hosts, parallel, work, on_done)

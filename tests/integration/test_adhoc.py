@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -225,3 +227,37 @@ def test_named_fact_with_arguments(tmp_path: Path) -> None:
     r = specops("facts", "@local", "host.uname")
     assert 'did you mean "host.Uname"' in r.stderr
     no_traceback(r)
+
+
+def test_ctrl_c_stops_the_command_on_every_host(fleet: SshFleet, tmp_path: Path) -> None:
+    """Like ssh(1) with a terminal: interrupting ``specops run`` ends the remote
+    commands at once, instead of waiting for them or leaving them running."""
+    pause = "9.4375"  # this test's own sleep, among every process on the machine
+    marks = [h.scratch / f"{tmp_path.name}-started" for h in fleet.hosts]
+    cmd = f"touch {marks[0]} {marks[1]} {marks[2]}; sleep {pause}; touch {tmp_path}/late"
+    env = {**os.environ, "NO_COLOR": "1"}
+    with (tmp_path / "out").open("w") as out:
+        p = subprocess.Popen(
+            [sys.executable, "-m", "specops", "run", *ssh_args(fleet), "--", cmd],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+        deadline = time.monotonic() + 60
+        while not all(m.exists() for m in marks) or not running(f"sleep {pause}"):
+            assert time.monotonic() < deadline, (tmp_path / "out").read_text()
+            time.sleep(0.05)
+        time.sleep(0.3)  # every host's sleep has started
+        p.send_signal(signal.SIGINT)
+        p.wait(timeout=8)
+    text = (tmp_path / "out").read_text()
+    assert p.returncode == 130 and "Traceback" not in text, text
+    deadline = time.monotonic() + 5
+    while running(f"sleep {pause}"):
+        assert time.monotonic() < deadline, "the remote commands outlived the controller"
+        time.sleep(0.1)
+    assert not (tmp_path / "late").exists()
+
+
+def running(pattern: str) -> bool:
+    return subprocess.run(["pgrep", "-f", pattern], capture_output=True).returncode == 0
