@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import assert_gone, running
 from tests.sshd import SshFleet, SshHost
 
 pytestmark = pytest.mark.fleet
@@ -252,12 +253,5 @@ def test_ctrl_c_stops_the_command_on_every_host(fleet: SshFleet, tmp_path: Path)
         p.wait(timeout=8)
     text = (tmp_path / "out").read_text()
     assert p.returncode == 130 and "Traceback" not in text, text
-    deadline = time.monotonic() + 5
-    while running(f"sleep {pause}"):
-        assert time.monotonic() < deadline, "the remote commands outlived the controller"
-        time.sleep(0.1)
+    assert_gone(f"sleep {pause}", 5, "the remote commands outlived the controller")
     assert not (tmp_path / "late").exists()
-
-
-def running(pattern: str) -> bool:
-    return subprocess.run(["pgrep", "-f", pattern], capture_output=True).returncode == 0

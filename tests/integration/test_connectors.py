@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -41,6 +40,7 @@ from specops.runtime.connectors import (
     connect,
 )
 from specops.runtime.connectors.base import encode, supervised
+from tests.processes import assert_gone, running
 from tests.sshd import SshFleet
 
 pytestmark = pytest.mark.fleet
@@ -129,17 +129,9 @@ def test_a_supervised_script_stops_when_its_connection_closes(host: Host) -> Non
     runner.close()
     t.join(timeout=10)
     assert not t.is_alive(), "run() did not return once its connection closed"
-    deadline = time.monotonic() + 5
-    while running(f"sleep {pause}"):
-        assert time.monotonic() < deadline, "the script outlived its connection"
-        time.sleep(0.1)
+    assert_gone(f"sleep {pause}", 5, "the script outlived its connection")
     time.sleep(0.3)
     assert not host.conn.run(f"test -e {s}/late").ok
-
-
-def running(pattern: str) -> bool:
-    """A process matching ``pattern`` runs on this machine (every host kind here is local)."""
-    return subprocess.run(["pgrep", "-f", pattern], capture_output=True).returncode == 0
 
 
 def test_large_input_and_output_both_ways_do_not_deadlock(host: Host) -> None:

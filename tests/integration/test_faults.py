@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from tests.fixtures import final
+from tests.processes import assert_gone
 from tests.sshd import SshFleet, SshHost
 
 pytestmark = pytest.mark.fleet
@@ -194,10 +195,6 @@ def test_sshd_killed_in_the_middle_of_an_apply(fleet: SshFleet, tmp_path: Path) 
 PAUSE = 7.125  # seconds; unique, so the test finds its own sleep among other processes
 
 
-def running(pattern: str) -> bool:
-    return subprocess.run(["pgrep", "-f", pattern], capture_output=True).returncode == 0
-
-
 def test_the_controller_interrupted(fleet: SshFleet, tmp_path: Path) -> None:
     roots = roots_for(fleet, tmp_path)
     entries = "".join(entry(f"h{i}", h, roots[f"h{i}"]) for i, h in enumerate(fleet.hosts))
@@ -221,10 +218,7 @@ def test_the_controller_interrupted(fleet: SshFleet, tmp_path: Path) -> None:
     assert "Traceback" not in err
     # The hosts' scripts stop with the controller: the running op is killed (its
     # sleep is gone long before it would end) and the op after it never starts.
-    deadline = time.monotonic() + 3
-    while running(f"sleep {PAUSE}") and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not running(f"sleep {PAUSE}"), "the hosts' scripts outlived the controller"
+    assert_gone(f"sleep {PAUSE}", 3, "the hosts' scripts outlived the controller")
     time.sleep(0.5)
     for root in roots.values():
         assert (root / "data").read_text() == OLD
