@@ -38,13 +38,26 @@ def _cheap(op: OpNode) -> tuple[object, ...]:
     return (op.kind, op.handler, op.become, len(op.args), *strings)
 
 
+def _first_identity(op: OpNode, ctx: HostPass | None) -> tuple[object, ...] | None:
+    """A cheaper cheap key: the kind and the value of its first identity argument."""
+    t = ctx.optype(op.kind) if ctx is not None else None
+    if t is None or not t.identity:
+        return None
+    v = op.args.get(t.identity[0])
+    if type(v) is list:
+        v = tuple(v) if all(type(x) is str for x in v) else None
+    if v is None or not isinstance(v, str | int | tuple):
+        return None
+    return (op.kind, op.handler, op.become, v)
+
+
 def dedupe(ops: tuple[OpNode, ...], ctx: HostPass | None = None) -> tuple[OpNode, ...]:
     buckets: dict[tuple[object, ...], list[int]] = {}
     keys: dict[int, str] = {}  # index in ``out`` -> _key, computed on a cheap collision
     out: list[OpNode] = []
     renamed: dict[str, str] = {}
     for op in ops:
-        bucket = buckets.setdefault(_cheap(op), [])
+        bucket = buckets.setdefault(_first_identity(op, ctx) or _cheap(op), [])
         i = None
         if bucket:
             k = _key(op)
