@@ -19,12 +19,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from specops.compiler.catalog import validate_args
 from specops.compiler.ir import Connection, HostProgram, OpNode, Program
 from specops.runtime.catalog import CATALOG
 from specops.runtime.executor import Runner
 from specops.runtime.outcomes import Status
 from tests.targets import Targets
+
+pytestmark = pytest.mark.fleet
 
 ROOT = Path(__file__).resolve().parents[2]
 MARK = "/tmp/pwned-"  # every payload tries to create MARK + a tag
