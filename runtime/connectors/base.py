@@ -205,7 +205,7 @@ def run_process(
             if stdin:
                 p.stdin.write(stdin)
                 p.stdin.flush()  # kept open: the buffer would otherwise hold the tail
-        except OSError:  # the command exited without reading all of its input
+        except (OSError, ValueError):  # it exited without reading it all, or stop() closed it
             pass
         finally:
             if not keep_stdin:
@@ -232,6 +232,11 @@ def run_process(
         p.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         timed_out = True
+        if keep_stdin:  # a supervised script stops its own process group (setsid)
+            with contextlib.suppress(OSError, ValueError):
+                p.stdin.close()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                p.wait(timeout=2)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(p.pid, signal.SIGKILL)
         p.wait()

@@ -134,6 +134,15 @@ def test_a_supervised_script_stops_when_its_connection_closes(host: Host) -> Non
     assert not host.conn.run(f"test -e {s}/late").ok
 
 
+def test_a_supervised_script_that_times_out_leaves_nothing_running(host: Host) -> None:
+    pause = f"8.{secrets.randbelow(10**6):06d}"
+    script = f"sleep {pause}\ntouch {host.scratch}/late\n"
+    r = host.conn.run(supervised(len(encode(script))), stdin=script, keep_stdin=True, timeout=1.5)
+    assert r.exited == 124 and "timed out" in r.stderr
+    assert_gone(f"sleep {pause}", 5, "the script outlived its timeout")
+    assert not host.conn.run(f"test -e {host.scratch}/late").ok
+
+
 def test_large_input_and_output_both_ways_do_not_deadlock(host: Host) -> None:
     # Bigger than SSH's channel window and any pipe buffer, in both directions at once.
     payload = "a" * 3_000_000
