@@ -101,7 +101,10 @@ class Replace(_Edit):
     part_of = ("files.file", "content")
 
     def edit(self, a: ReplaceArgs, text: str) -> str:
-        return re.sub(a.regex, a.replace, text, count=a.count, flags=re.MULTILINE)
+        try:
+            return re.sub(a.regex, a.replace, text, count=a.count, flags=re.MULTILINE)
+        except re.error as e:  # \1 for a group the expression lacks, a trailing backslash
+            raise PlanError(f"replace {a.replace!r}: {e}") from None
 
 
 # -- files.block ----------------------------------------------------------------------
