@@ -26,7 +26,7 @@ from .managed import (
     path_arg,
     text_of,
 )
-from .operation import Change, Operation, PlanError, register
+from .operation import Change, Operation, PlanError, check_one_line, register
 
 
 def _lines(text: str) -> str:
@@ -113,10 +113,12 @@ class Replace(_Edit):
 @dataclass(frozen=True)
 class BlockArgs:
     path: str = path_arg("Absolute path of the file; created when missing.")
-    name: str = arg(doc="Names the block in its markers, so one file can hold several.")
+    name: str = arg(
+        doc="Names the block in its markers, so one file can hold several.", check=check_one_line
+    )
     content: str = arg("", doc="The lines between the markers.")
     present: bool = arg(True, doc="false removes the block and its markers.")
-    comment: str = arg("#", doc="The comment prefix of the marker lines.")
+    comment: str = arg("#", doc="The comment prefix of the marker lines.", check=check_one_line)
     mode: str | None = mode_arg()
 
 
@@ -166,9 +168,11 @@ class Block(_Edit):
 @dataclass(frozen=True)
 class IniArgs:
     path: str = path_arg("Absolute path of the INI file; created when missing.")
-    section: str = arg(doc='Section name without brackets; "" for keys before any section.')
-    key: str = arg(doc="Option name.")
-    value: str = arg("", doc="Option value.")
+    section: str = arg(
+        doc='Section name without brackets; "" for keys before any section.', check=check_one_line
+    )
+    key: str = arg(doc="Option name.", check=check_one_line)
+    value: str = arg("", doc="Option value.", check=check_one_line)
     present: bool = arg(True, doc="false removes the option.")
     mode: str | None = mode_arg()
 
@@ -248,8 +252,12 @@ class KeyValueArgs:
             None if re.fullmatch(r"[A-Za-z0-9_.-]+", v) else f"{v!r} is not a plain key"
         ),
     )
-    value: str = arg("", doc="The value, written as is (quote it yourself if the format needs it).")
-    separator: str = arg("=", doc='Between key and value, e.g. "=" or " ".')
+    value: str = arg(
+        "",
+        doc="The value, written as is (quote it yourself if the format needs it).",
+        check=check_one_line,
+    )
+    separator: str = arg("=", doc='Between key and value, e.g. "=" or " ".', check=check_one_line)
     present: bool = arg(True, doc="false removes the key.")
     mode: str | None = mode_arg()
 

@@ -61,6 +61,14 @@ class Change:
         return out
 
 
+def check_one_line(v: Any) -> str | None:
+    """For values written as one line of a config file: a line break would add a line
+    the spec never declared (another sshd directive, a unit's ExecStartPre=)."""
+    if isinstance(v, str) and ("\n" in v or "\r" in v):
+        return "must be one line: a line break would add a line to the file"
+    return None
+
+
 class PlanError(Exception):
     """The host is in a state this op refuses to change (reported against the op)."""
 

@@ -19,7 +19,7 @@ from .apt import APT_GET
 from .command import Command, sh
 from .facts import Fact, FactRef, Facts
 from .managed import content_effects, content_facts, current, encode, ensure_content, text_of
-from .operation import Action, Change, Operation, PlanError, register
+from .operation import Action, Change, Operation, PlanError, check_one_line, register
 from .packages_facts import Apk, Deb, Manager, Pacman, Rpm
 
 NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+:@-]*$")
@@ -190,9 +190,15 @@ class DnfRepoArgs:
             None if re.fullmatch(r"[A-Za-z0-9_.-]+", v) else f"{v!r} is not a repository id"
         ),
     )
-    baseurl: str = arg(doc="Where the packages are, e.g. https://example.org/el9/$basearch/.")
-    description: str = arg("", doc="The repository's name= line (default: its id).")
-    gpgkey: str | None = arg(None, doc="URL of the signing key; without it gpgcheck is off.")
+    baseurl: str = arg(
+        doc="Where the packages are, e.g. https://example.org/el9/$basearch/.", check=check_one_line
+    )
+    description: str = arg(
+        "", doc="The repository's name= line (default: its id).", check=check_one_line
+    )
+    gpgkey: str | None = arg(
+        None, doc="URL of the signing key; without it gpgcheck is off.", check=check_one_line
+    )
     enabled: bool = arg(True, doc="enabled=1 or 0.")
 
 
@@ -236,7 +242,8 @@ class DnfRepository(Operation[DnfRepoArgs]):
 @dataclass(frozen=True)
 class ApkRepoArgs:
     url: str = arg(
-        doc="The repository line, e.g. https://dl-cdn.alpinelinux.org/alpine/v3.20/community."
+        doc="The repository line, e.g. https://dl-cdn.alpinelinux.org/alpine/v3.20/community.",
+        check=check_one_line,
     )
     present: bool = arg(True, doc="false removes it.")
 

@@ -22,7 +22,7 @@ from .facts import FactRef, Facts
 from .files import check_absolute, unified_diff
 from .files_facts import FileInfo, FileStat
 from .managed import content_effects, content_facts, current, encode, ensure_content, text_of
-from .operation import Action, Change, Operation, PlanError, register
+from .operation import Action, Change, Operation, PlanError, check_one_line, register
 from .server import guard_done, guard_effects, guard_facts, guarded
 from .server_facts import Crontab, Mount, Mounts
 
@@ -31,7 +31,10 @@ from .server_facts import Crontab, Mount, Mounts
 
 @dataclass(frozen=True)
 class CrontabArgs:
-    name: str = arg(doc="Names the entry; specops marks it with a '# specops: NAME' comment.")
+    name: str = arg(
+        doc="Names the entry; specops marks it with a '# specops: NAME' comment.",
+        check=check_one_line,
+    )
     command: str = arg(doc="The command cron runs.")
     schedule: str = arg(
         "* * * * *",
@@ -125,9 +128,13 @@ class CrontabOp(Operation[CrontabArgs]):
 @dataclass(frozen=True)
 class MountArgs:
     path: str = arg(doc="The mount point (created when missing).", check=check_absolute)
-    source: str = arg("none", doc="What to mount: a device, UUID=…, a remote, or none for tmpfs.")
-    fstype: str = arg("auto", doc="File system type, e.g. ext4, tmpfs, nfs.")
-    options: str = arg("defaults", doc="Mount options for /etc/fstab.")
+    source: str = arg(
+        "none",
+        doc="What to mount: a device, UUID=…, a remote, or none for tmpfs.",
+        check=check_one_line,
+    )
+    fstype: str = arg("auto", doc="File system type, e.g. ext4, tmpfs, nfs.", check=check_one_line)
+    options: str = arg("defaults", doc="Mount options for /etc/fstab.", check=check_one_line)
     mounted: bool = arg(True, doc="Mount it now too (false: only the fstab entry).")
     present: bool = arg(True, doc="false removes the fstab entry and unmounts.")
 
@@ -273,9 +280,9 @@ class LimitsArgs:
             None if re.fullmatch(r"[A-Za-z0-9_-]+", v) else f"{v!r} is not a plain name"
         ),
     )
-    domain: str = arg(doc='Who: a user, "@group" or "*".')
-    item: str = arg(doc="What, e.g. nofile, nproc, memlock, core.")
-    value: str = arg(doc='The limit, e.g. "65536" or "unlimited".')
+    domain: str = arg(doc='Who: a user, "@group" or "*".', check=check_one_line)
+    item: str = arg(doc="What, e.g. nofile, nproc, memlock, core.", check=check_one_line)
+    value: str = arg(doc='The limit, e.g. "65536" or "unlimited".', check=check_one_line)
     type: Literal["soft", "hard", "-"] = arg("-", doc='soft, hard, or "-" for both.')
 
 

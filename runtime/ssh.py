@@ -20,7 +20,7 @@ from .facts import Fact, FactRef, Facts
 from .files import check_absolute
 from .files_facts import FileInfo, FileStat
 from .managed import content_effects, content_facts, current, encode, ensure_content, text_of
-from .operation import Action, Change, Operation, register
+from .operation import Action, Change, Operation, check_one_line, register
 from .server_users import check_name
 
 KEY = re.compile(r"^(\S+ )?(ssh-(ed25519|rsa|dss)|ecdsa-sha2-\S+|sk-\S+) [A-Za-z0-9+/=]+( .*)?$")
@@ -139,7 +139,7 @@ def _short(key: str) -> str:
 
 @dataclass(frozen=True)
 class KnownHostArgs:
-    host: str = arg(doc='Host name or "[host]:port" as ssh looks it up.')
+    host: str = arg(doc='Host name or "[host]:port" as ssh looks it up.', check=check_one_line)
     key: str = arg(doc='Its public host key, e.g. "ssh-ed25519 AAAA…".', check=check_key)
     path: str = arg("/etc/ssh/ssh_known_hosts", doc="The known_hosts file.", check=check_absolute)
     present: bool = arg(True, doc="false removes the host's entries of that key type.")
@@ -260,7 +260,7 @@ class SshdOptionArgs:
         doc="sshd_config keyword, e.g. PasswordAuthentication.",
         check=lambda v: None if re.fullmatch(r"[A-Za-z]+", v) else f"{v!r} is not an sshd keyword",
     )
-    value: str = arg(doc='Its value, e.g. "no".')
+    value: str = arg(doc='Its value, e.g. "no".', check=check_one_line)
 
 
 def _sshd_path(a: SshdOptionArgs) -> str:

@@ -18,7 +18,7 @@ from specops.compiler.catalog import arg
 from .command import Command, sh
 from .facts import FactRef, Facts
 from .managed import content_effects, content_facts, ensure_content
-from .operation import Action, Change, Operation, register
+from .operation import Action, Change, Operation, check_one_line, register
 from .systemd_facts import Unit, UnitState
 
 UNIT = re.compile(r"^[A-Za-z0-9:_.@\\-]+$")
@@ -215,9 +215,11 @@ class Dropin(Operation[DropinArgs]):
 class TimerArgs:
     name: str = arg(doc="Names NAME.timer and the NAME.service it runs.", check=check_unit)
     command: str = arg(doc="The command line the service runs (ExecStart).")
-    on_calendar: str = arg(doc='When, as systemd.time(7) says, e.g. "daily" or "*-*-* 03:00:00".')
-    user: str | None = arg(None, doc="Run as this user (default root).")
-    description: str = arg("", doc="Description= of both units.")
+    on_calendar: str = arg(
+        doc='When, as systemd.time(7) says, e.g. "daily" or "*-*-* 03:00:00".', check=check_one_line
+    )
+    user: str | None = arg(None, doc="Run as this user (default root).", check=check_one_line)
+    description: str = arg("", doc="Description= of both units.", check=check_one_line)
 
 
 def timer_units(a: TimerArgs) -> tuple[bytes, bytes]:

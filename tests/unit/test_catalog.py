@@ -114,3 +114,29 @@ def test_every_op_on_a_host_path_tells_the_optimizer_so() -> None:
         if t.part_of:
             assert t.part_of[0] in {x.kind for x in ops}, t.kind
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "args", "arg"),
+    [
+        ("systemd.timer", {"name": "t", "command": "true", "on_calendar": "daily",
+                           "description": "x\nExecStartPre=/bin/touch /pwned"}, "description"),
+        ("ssh.sshd_option", {"name": "PermitRootLogin", "value": "no\nPasswordAuthentication yes"},
+         "value"),
+        ("files.ini", {"path": "/etc/x.ini", "section": "s", "key": "k", "value": "v\r\n[t]"},
+         "value"),
+        ("server.mount", {"path": "/mnt/x", "options": "defaults\n/dev/sdb /root ext4"},
+         "options"),
+    ],
+)  # fmt: skip
+def test_one_line_values_refuse_line_breaks(kind: str, args: dict[str, Any], arg: str) -> None:
+    """A line break in a value written as one config line would add a line nobody
+    declared (a unit's ExecStartPre= runs a command): validation refuses it."""
+    from specops.runtime.catalog import CATALOG
+
+    optype = CATALOG.get(kind)
+    assert optype is not None
+    valid, problems = validate_args(optype, args, lambda n: None, lambda n: None, None)
+    assert valid is None
+    assert [d.code for d in problems] == ["bad-value"], problems
+    assert f'"{arg}"' in problems[0].message and "one line" in problems[0].message
