@@ -66,7 +66,21 @@ def _op_lines(console: Console, op: OpPlan, width: int) -> None:
 
 def summary_line(plans: Sequence[HostPlan]) -> str:
     c = summarize(plans)
+    # Ops that could not be planned, and hosts that could not be read, are never
+    # "matching the spec": say so instead of claiming there is nothing to do.
+    refused = sum(1 for p in plans for o in p.ops if o.error)
+    lost = sum(1 for p in plans if p.error)
+    trouble = ", ".join(
+        x
+        for x in (
+            f"{refused} op{'s' if refused != 1 else ''} could not be planned" if refused else "",
+            f"{lost} host{'s' if lost != 1 else ''} could not be read" if lost else "",
+        )
+        if x
+    )
     if not any(c.values()):
+        if trouble:
+            return f"No changes planned, but {trouble} (see above)."
         return "No changes. The hosts match the spec."
     line = (
         f"Plan: {c[Action.CREATE]} to add, {c[Action.UPDATE]} to change, "
@@ -76,6 +90,8 @@ def summary_line(plans: Sequence[HostPlan]) -> str:
     unsure = sum(1 for p in plans for o in p.ops if any(ch.depends_on for ch in o.changes))
     if unsure:
         line += f" {unsure} marked ? rest{'s' if unsure == 1 else ''} on earlier steps."
+    if trouble:
+        line += f" And {trouble} (see above)."
     return line
 
 

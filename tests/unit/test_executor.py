@@ -156,3 +156,20 @@ def test_the_running_op_is_reported_as_the_script_streams(tmp_path: Path) -> Non
     for chunk in (b"noise @@spec", b"ops:n0:op:", b"0\nmore output\n"):
         w.feed("stdout", chunk)
     assert got == ["a"]
+
+
+def test_the_summary_never_says_nothing_to_do_when_an_op_could_not_be_planned() -> None:
+    from specops.runtime.operation import Action, Change
+    from specops.runtime.outcomes import HostPlan, OpPlan
+    from specops.runtime.render import summary_line
+
+    ok = OpPlan(node("a", "files.directory", path="/a"), ())
+    bad = OpPlan(node("b", "files.directory", path="/b"), (), error="not a directory")
+    change = OpPlan(node("c", "files.directory", path="/c"), (Change(Action.CREATE, "c", ()),))
+    assert summary_line([HostPlan("h", "t", (ok,))]) == "No changes. The hosts match the spec."
+    assert summary_line([HostPlan("h", "t", (ok, bad)), HostPlan("g", "t", error="down")]) == (
+        "No changes planned, but 1 op could not be planned, 1 host could not be read (see above)."
+    )
+    assert summary_line([HostPlan("h", "t", (change, bad))]) == (
+        "Plan: 1 to add, 0 to change, 0 to remove. And 1 op could not be planned (see above)."
+    )
