@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import messages as m
+from .connections import ADDRESSED, IMAGE_PREFIX, KEYS_HINT, KINDS
 from .diagnostics import Collector, diag, suggest
 from .ir import LOCAL, Connection
 from .source import Document, Span
@@ -25,8 +26,9 @@ from .source import Document, Span
 LOCAL_NAME = "@local"
 
 # How a host is reached: exactly one of these keys (``local = true`` takes a boolean).
-CONNECTOR_KEYS = ("ssh", "local", "docker", "chroot", "kubectl")
-_HOST_KEYS = {*CONNECTOR_KEYS, "vars", "key", "known_hosts"}
+CONNECTOR_KEYS = tuple(KINDS)
+# Connection options: key and known_hosts for ssh, tag for an image build.
+_HOST_KEYS = {*CONNECTOR_KEYS, "vars", "key", "known_hosts", "tag"}
 _GROUP_KEYS = {"hosts", "vars"}
 _SSH_RE = re.compile(
     r"^(?:(?P<user>[^@\s:]+)@)?(?P<address>[^@\s:\[\]]+|\[[0-9a-fA-F:]+\])(?::(?P<port>\d{1,5}))?$"
@@ -172,22 +174,48 @@ def _connection(c: Collector, doc: Document, name: str, body: dict[str, Any]) ->
         return Connection("ssh", user, address, port, options)
     if body.get("local") is True:
         return LOCAL
-    for kind in ("docker", "chroot", "kubectl"):
-        if kind in body:
-            where = body[kind]
-            if not _shape(c, doc, ("hosts", name, kind), where, str, f'"{kind}" of host {name}'):
+    for kind in ADDRESSED:
+        if kind.name in body:
+            where = body[kind.name]
+            path = ("hosts", name, kind.name)
+            if not _shape(c, doc, path, where, str, f'"{kind.name}" of host {name}'):
                 return None
-            if kind == "chroot":
+            if kind.name == "chroot":
                 where = str((base / where).resolve())
-            return Connection(kind, address=where)
+            why = kind.check(where)
+            if why is not None:
+                c.add(
+                    diag(
+                        m.BAD_CONNECTION,
+                        doc.span(path),
+                        detail=f"{where!r} {why}",
+                        hint=f"write it as {kind.example}",
+                    )
+                )
+                return None
+            tag = body.get("tag")
+            if tag is not None and not _shape(
+                c, doc, ("hosts", name, "tag"), tag, str, f'"tag" of host {name}'
+            ):
+                return None
+            if tag is not None and not (kind.images and where.startswith(IMAGE_PREFIX)):
+                c.add(
+                    diag(
+                        m.BAD_CONNECTION,
+                        doc.span(("hosts", name, "tag")),
+                        detail=f"host {name} has a tag but builds no image",
+                        hint=f'tag names the image built from {kind.name} = "image:IMAGE"',
+                    )
+                )
+                return None
+            return Connection(kind.name, address=where, options={"tag": tag} if tag else {})
     c.add(
         diag(
             m.MISSING_KEY,
             doc.key_span(("hosts", name)),
             where=f"host {name}",
             key="ssh",
-            hint='give it ssh = "user@address:port", local = true, docker = "container", '
-            'chroot = "/path" or kubectl = "pod"',
+            hint=f"give it {KEYS_HINT}",
         )
     )
     return None

@@ -11,14 +11,13 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
+from .connections import ConnectorKind
 from .redact import redact_args
 from .source import Span
 
 IR_VERSION = 1
-
-ConnectorKind = Literal["local", "ssh", "docker", "chroot", "kubectl"]
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import types
 from typing import Any, Literal, Union, get_args, get_origin
 
 from .catalog import Catalog, OpType
+from .connections import KINDS
 
 _EXPR = {"type": "string", "pattern": r"^\$\{[^}]*\}$", "description": "one ${ expression }"}
 
@@ -117,16 +118,17 @@ def spec_schema(catalog: Catalog) -> dict[str, Any]:
             },
         ]
     }
+    reach: dict[str, Any] = {
+        k.name: {"type": "boolean" if k.name == "local" else "string", "description": k.description}
+        for k in KINDS.values()
+    }
     host = {
         "type": "object",
         "properties": {
-            "ssh": {"type": "string", "description": 'Where to connect: "user@address:port".'},
-            "local": {"type": "boolean", "description": "Run on this machine."},
-            "docker": {"type": "string", "description": "Run inside this container."},
-            "chroot": {"type": "string", "description": "Run inside this directory's chroot."},
-            "kubectl": {"type": "string", "description": "Run inside this pod."},
+            **reach,
             "key": {"type": "string", "description": "SSH identity file."},
             "known_hosts": {"type": "string", "description": "A known_hosts file for this host."},
+            "tag": {"type": "string", "description": "Name of the image an image build makes."},
             "vars": {"type": "object"},
         },
         "additionalProperties": False,

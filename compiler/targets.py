@@ -6,7 +6,8 @@
 |---|---|
 | ``@local`` | this machine |
 | ``user@host:port`` (user and port optional) | an SSH server |
-| ``@docker/NAME`` | a running container |
+| ``@docker/NAME``, ``@podman/NAME`` | a running container |
+| ``@docker/image:IMAGE``, ``@podman/image:IMAGE`` | a new container from ``IMAGE``, committed |
 | ``@chroot/DIR`` | a root directory (``DIR`` is absolute: ``@chroot/srv/root``) |
 | ``@kubectl/POD``, ``@kubectl/NAMESPACE/POD`` | a pod |
 | a host or group name, a glob (``web*``), ``!pattern`` | hosts of the ``-i`` inventory |
@@ -23,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import messages as m
+from .connections import ADDRESSED, FORMS, KINDS
 from .diagnostics import Collector, diag, suggest
 from .inventory import LOCAL_NAME, Host, Inventory, parse_ssh_target, select
 from .ir import LOCAL, Connection
@@ -31,8 +33,7 @@ from .source import Span
 Locate = Callable[[int, int], Span]
 """Span of characters ``start:end`` of the TARGETS argument."""
 
-KINDS = ("docker", "chroot", "kubectl")
-FORMS = '"@local", "user@host:port", "@docker/NAME", "@chroot/DIR" or "@kubectl/[NAMESPACE/]POD"'
+_ADDRESSED = {k.name: k for k in ADDRESSED}
 
 
 def is_literal(item: str) -> bool:
@@ -48,8 +49,8 @@ def parse_target(
         return LOCAL
     if item.startswith("@"):
         kind, _, where = item[1:].partition("/")
-        if kind not in KINDS:
-            hint = suggest(f"@{kind}", ["@local", *(f"@{k}" for k in KINDS)])
+        if kind not in _ADDRESSED:
+            hint = suggest(f"@{kind}", ["@local", *(f"@{k}" for k in _ADDRESSED)])
             c.add(
                 diag(
                     m.BAD_CONNECTION,
@@ -65,13 +66,24 @@ def parse_target(
                     m.BAD_CONNECTION,
                     span,
                     detail=f"{item!r} does not say which {kind} target",
-                    hint=f'write it as "@{kind}/{_PLACEHOLDER[kind]}"',
+                    hint=f'write it as "{_ADDRESSED[kind].form}"',
                 )
             )
             return None
         if kind == "chroot":
             where = posixpath.normpath("/" + where.lstrip("/"))
-        return Connection(kind, address=where)  # type: ignore[arg-type]
+        why = _ADDRESSED[kind].check(where)
+        if why is not None:
+            c.add(
+                diag(
+                    m.BAD_CONNECTION,
+                    span,
+                    detail=f"{where!r} {why}",
+                    hint=f'write it as "{_ADDRESSED[kind].form}"',
+                )
+            )
+            return None
+        return Connection(KINDS[kind].name, address=where)
     parts = parse_ssh_target(item)
     if parts is None:
         c.add(
@@ -85,9 +97,6 @@ def parse_target(
         return None
     user, address, port = parts
     return Connection("ssh", user, address, port, dict(ssh_options or {}))
-
-
-_PLACEHOLDER = {"docker": "NAME", "chroot": "DIR", "kubectl": "POD"}
 
 
 def ssh_options(key: str | None, known_hosts: str | None) -> dict[str, str]:

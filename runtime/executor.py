@@ -22,8 +22,8 @@ from typing import Any, TypeVar
 
 from specops.compiler.ir import HostProgram, OpNode, Program
 
-from .connectors import ConnectError, Connector, connect
-from .connectors.base import encode, supervised
+from .connectors import ConnectError, Connector, EngineConnector, connect
+from .connectors.base import TransferError, encode, supervised
 from .facts import FactError, FactRef, Facts, batch_script, gather
 from .files_get import save_locally
 from .notify_facts import Pending, marker
@@ -249,16 +249,31 @@ class Runner:
             except Exception as e:  # the connection died mid-apply
                 tail = f"{type(e).__name__}: {e}"
         results = self._fetch(s, plan, read_results(plan, stdout, nonce, tail))
+        image, error = self._commit(s.conn, results)
         seconds = {**plan.seconds, "apply": time.monotonic() - t0}
         return HostResult(
             plan.host,
             plan.target,
             results,
+            error=error,
             round_trips=s.conn.round_trips,
             seconds=seconds,
             sent=s.sent,
             received=s.received,
+            image=image,
         )
+
+    @staticmethod
+    def _commit(conn: Connector, results: tuple[OpResult, ...]) -> tuple[str | None, str | None]:
+        """An image build that applied cleanly is committed: (image id, error)."""
+        if not isinstance(conn, EngineConnector) or conn.image is None:
+            return None, None
+        if any(r.status is not Status.OK and r.status is not Status.CHANGED for r in results):
+            return None, None  # the failures say why; a half-built image is never saved
+        try:
+            return conn.commit(), None
+        except (ConnectError, TransferError) as e:
+            return None, f"committing the image failed: {e}"
 
     def _fetch(
         self, s: _Session, plan: HostPlan, results: tuple[OpResult, ...]

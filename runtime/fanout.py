@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from specops.compiler.inventory import Host
 
-from .connectors import ConnectError, Connector, Result, connect
+from .connectors import ConnectError, Connector, EngineConnector, Result, connect
 from .connectors.base import encode, supervised
 from .facts import FactError, FactRef, gather
 
@@ -39,6 +39,7 @@ class Outcome:
 @dataclass(frozen=True)
 class CommandOutcome(Outcome):
     result: Result | None = None
+    image: str | None = None  # an image build whose command succeeded: the new image
 
     @property
     def ok(self) -> bool:
@@ -131,7 +132,11 @@ def run_command(
                 r = replace(r, command=command)
             else:
                 r = conn.run(command, stdin=stdin, timeout=timeout, on_output=sink)
-            return CommandOutcome(h.name, target, seconds=time.monotonic() - start, result=r)
+            image = None
+            if r.ok and isinstance(conn, EngineConnector) and conn.image is not None:
+                image = conn.commit()
+            took = time.monotonic() - start
+            return CommandOutcome(h.name, target, seconds=took, result=r, image=image)
         except Exception as e:  # the connection died mid-command: report it against the host
             took = time.monotonic() - start
             return CommandOutcome(h.name, target, f"{type(e).__name__}: {e}", None, True, took)

@@ -36,7 +36,7 @@ useradd`), so an apply stays correct if the host changed after the plan.
   of raw output recorded from a real Debian 12 host over SSH
   (`tests/facts/<fact>/*.json`, recorded with `python -m tests.tools.record_fact`).
 - Real-host tests (`tests/integration/test_catalog_*.py`) apply one spec per
-  family to disposable Debian 12 hosts made by `../shared/targets/make-target.sh`
+  family to disposable Debian 12 hosts of the project's test bed (docs/testing.md)
   (systemd ops on a target booted with systemd), check that the apply did
   exactly what the plan predicted, that a second plan is empty, and read the
   resulting state back over SSH. `examples/lamp` is applied the same way and

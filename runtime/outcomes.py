@@ -83,6 +83,7 @@ class HostResult:
     sent: int = 0  # bytes of scripts sent
     received: int = 0  # bytes of output received
     skipped: bool = False  # never attempted (an earlier batch failed too much)
+    image: str | None = None  # an image build: the id of the image committed
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.ops if o.status is status)

@@ -202,6 +202,9 @@ def print_results(console: Console, results: Sequence[HostResult]) -> None:
             Text("failed", style="bold red") if failed else Text("ok", style="green"),
         )
     console.print(table)
+    for r in results:
+        if r.image:
+            console.print(Text(f"{r.host}: built image {r.image}", style="bold"))
     done = sum(r.count(Status.CHANGED) for r in results)
     hosts = f"{len(results)} host{'s' if len(results) != 1 else ''}"
     verdict = f"Apply complete: {done} op{'s' if done != 1 else ''} changed on {hosts}."
@@ -274,6 +277,7 @@ def results_json(results: Sequence[HostResult]) -> dict[str, Any]:
                 "error": r.error,
                 "unreachable": r.unreachable,
                 "skipped": r.skipped,
+                "image": r.image,
                 "round_trips": r.round_trips,
                 "bytes": {"sent": r.sent, "received": r.received},
                 "seconds": {k: round(v, 4) for k, v in r.seconds.items()},

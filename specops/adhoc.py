@@ -319,9 +319,11 @@ def _run_command(
             return
         if args.stream:
             lines.flush(o.host)
-            if o.error or not o.ok:
-                with lock:
+            with lock:
+                if o.error or not o.ok:
                     out.print(_head(o))
+                if o.image:
+                    out.print(Text(f"{o.host}: built image {o.image}", style="bold"))
             return
         with lock:
             out.print(_head(o))
@@ -332,6 +334,8 @@ def _run_command(
                     out.print(Text(o.result.stdout.rstrip("\n")))
                 if o.result.stderr:
                     out.print(Text(o.result.stderr.rstrip("\n"), style="red"))
+            if o.image:
+                out.print(Text(f"  built image {o.image}", style="bold"))
 
     outcomes = run_command(
         hosts,
@@ -384,6 +388,8 @@ def _command_json(outcomes: Sequence[CommandOutcome]) -> dict[str, Any]:
         }
         if o.result is not None:
             entry.update(exit=o.result.exited, stdout=o.result.stdout, stderr=o.result.stderr)
+        if o.image is not None:
+            entry["image"] = o.image
         hosts.append(entry)
     return {"version": 1, "hosts": hosts}
 

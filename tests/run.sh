@@ -4,19 +4,30 @@
 #   bash tests/run.sh            # the whole suite (what .ci/run runs)
 #   bash tests/run.sh -k fleet   # extra arguments go to pytest
 #
-# Installs openssh-server with apt-get when sshd is missing (the integration
-# tests start their own sshd processes on 127.0.0.x; the system service is
+# Installs with apt-get what the real-host tests need and the machine lacks
+# (openssh-server, mmdebstrap, sudo, podman, runc; the machine's own sshd is
 # never started), and the Python dependencies into .venv. Safe to run again.
+# Real-host tests never skip: a host that cannot be made fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -x /usr/sbin/sshd ]; then
-  echo "== installing openssh-server (the fleet tests start real sshd processes)"
+# What the real-host tests need from Debian, by the command that shows it is there:
+# sshd (the loopback fleet starts its own), mmdebstrap (the test bed's images, see
+# docs/testing.md), sudo (become), podman and runc (container tests).
+# podman goes without its Recommends (crun, slirp4netns, …: not used here).
+need="" lean=""
+command -v /usr/sbin/sshd >/dev/null || need="$need openssh-server"
+command -v mmdebstrap >/dev/null || need="$need mmdebstrap"
+command -v sudo >/dev/null || need="$need sudo"
+command -v podman >/dev/null || lean="$lean podman"
+command -v runc >/dev/null || lean="$lean runc"
+if [ -n "$need$lean" ]; then
+  echo "== installing$need$lean"
   if [ "$(id -u)" -ne 0 ]; then
-    echo "sshd is missing and installing it needs root: run as root or install openssh-server" >&2
+    echo "missing:$need$lean; installing them needs root: run as root or install them" >&2
     exit 1
   fi
-  # Keep apt from starting the system sshd: the tests run their own on loopback.
+  # Keep apt from starting the machine's own sshd: the tests run their own on loopback.
   cleanup_policy=""
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
@@ -24,28 +35,12 @@ if [ ! -x /usr/sbin/sshd ]; then
     cleanup_policy=1
   fi
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server >/dev/null
+  export DEBIAN_FRONTEND=noninteractive
+  # shellcheck disable=SC2086
+  [ -z "$need" ] || apt-get install -y -qq $need >/dev/null
+  # shellcheck disable=SC2086
+  [ -z "$lean" ] || apt-get install -y -qq --no-install-recommends $lean >/dev/null
   if [ -n "$cleanup_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi
-fi
-
-if ! command -v mmdebstrap >/dev/null; then
-  echo "== installing mmdebstrap (tests/targets.py builds disposable Debian hosts with it)"
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "mmdebstrap is missing and installing it needs root: run as root or install mmdebstrap" >&2
-    exit 1
-  fi
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mmdebstrap >/dev/null
-fi
-
-if ! command -v sudo >/dev/null; then
-  echo "== installing sudo (the connector contract tests check become through sudo -n)"
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "sudo is missing and installing it needs root: run as root or install sudo" >&2
-    exit 1
-  fi
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sudo >/dev/null
 fi
 
 if [ ! -x .venv/bin/python ]; then

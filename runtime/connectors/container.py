@@ -1,9 +1,9 @@
-"""What the docker and kubectl connectors share: exec for commands, ``cp`` for files.
+"""What the container connectors (docker, podman, kubectl) share: exec for commands, ``cp`` in.
 
 A subclass names its program and builds the ``exec`` and ``cp`` argvs.
 ``put`` copies to a temp name beside the target, then one ``exec`` sets the
 mode and renames it into place, so a reader never sees half a file (``cp``
-alone writes in place). ``get`` copies into a private local directory.
+alone writes in place). ``get`` prints the file with ``cat`` through ``exec``.
 """
 
 from __future__ import annotations
@@ -16,10 +16,8 @@ from pathlib import Path
 from specops.compiler.ir import Connection
 
 from ..command import raw, sh
-from .base import ConnectError, TransferError, run_process, text
+from .base import MISSING_EXIT, ConnectError, TransferError, get_script, run_process, text
 from .local import ProcessConnector
-
-_MISSING_MARKS = ("could not find the file", "no such file or directory", "cannot stat")
 
 
 class ContainerConnector(ProcessConnector):
@@ -71,14 +69,13 @@ class ContainerConnector(ProcessConnector):
             raise TransferError(f"cannot write {path} in {self.target.target}: {r.stderr.strip()}")
 
     def get(self, path: str) -> bytes:
-        with tempfile.TemporaryDirectory(prefix="specops-get-") as local:
-            dst = Path(local, "data")
-            code, err = self._cp(self.remote(path), str(dst))
-            missing = any(m in err.lower() for m in _MISSING_MARKS)
-            if missing or (code == 0 and not dst.exists() and not dst.is_symlink()):
-                raise FileNotFoundError(f"{path} does not exist in {self.target.target}")
-            if code != 0:
-                raise TransferError(f"cannot read {path} in {self.target.target}: {err}")
-            if not dst.is_file():
-                raise TransferError(f"cannot read {path} in {self.target.target}: not a file")
-            return dst.read_bytes()
+        # Read with cat through exec rather than cp: cp's handling of a symlink at the
+        # source differs between engines (podman cp has no -L; kubectl cp archives the
+        # link), and its messages for a missing file differ too.
+        code, out, err = self.run_bytes(get_script(path))
+        if code == MISSING_EXIT:
+            raise FileNotFoundError(f"{path} does not exist in {self.target.target}")
+        if code != 0:
+            where = self.target.target
+            raise TransferError(f"cannot read {path} in {where}: {text(err).strip()}")
+        return out

@@ -2,17 +2,14 @@
 
 The target is ``POD`` (the context's default namespace) or ``NAMESPACE/POD``;
 the pod's default container is used. ``put`` uses ``kubectl cp`` (which needs
-``tar`` in the container); ``get`` reads the file with ``cat`` through ``exec``
-instead, because ``kubectl cp`` archives a symlink rather than the file it
-points to and mixes tar's warnings into its errors. Commands that time out are
-ended on this side only, as with ``docker exec``.
+``tar`` in the container). Commands that time out are ended on this side only,
+as with ``docker exec``.
 """
 
 from __future__ import annotations
 
 from specops.compiler.ir import Connection
 
-from .base import MISSING_EXIT, TransferError, get_script, text
 from .container import ContainerConnector
 
 
@@ -36,12 +33,3 @@ class KubectlConnector(ContainerConnector):
 
     def cp_argv(self, src: str, dst: str) -> list[str]:
         return ["kubectl", "cp", *self.namespace_args, src, dst]
-
-    def get(self, path: str) -> bytes:
-        code, out, err = self.run_bytes(get_script(path))
-        if code == MISSING_EXIT:
-            raise FileNotFoundError(f"{path} does not exist in {self.target.target}")
-        if code != 0:
-            where = self.target.target
-            raise TransferError(f"cannot read {path} in {where}: {text(err).strip()}")
-        return out

@@ -1,4 +1,5 @@
-"""Fixtures of the integration tests: a real Debian root, and stand-in docker/kubectl on PATH."""
+"""Fixtures of the integration tests: a real Debian root, a real podman container, and
+stand-in docker/kubectl on PATH."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests import roots
+from tests.testbed import TestbedError, podman
 
 STANDINS = Path(__file__).resolve().parents[1] / "standins"
 
@@ -45,3 +47,32 @@ def standins(debian_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+
+
+@pytest.fixture(scope="session")
+def podman_env() -> Iterator[None]:
+    """The test bed's podman settings in this process's environment (specops inherits them)."""
+    missing = podman.missing()
+    if missing:
+        pytest.fail(
+            "the podman tests need: " + ", ".join(missing) + " (tests/run.sh installs them)"
+        )
+    saved = os.environ.get("CONTAINERS_CONF")
+    os.environ.update(podman.configure())
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("CONTAINERS_CONF", None)
+        else:
+            os.environ["CONTAINERS_CONF"] = saved
+
+
+@pytest.fixture(scope="session")
+def podman_container(podman_env: None) -> Iterator[str]:
+    """A running podman container of the test bed's Debian image, shared by the session."""
+    try:
+        with podman.container("specops-contract") as name:
+            yield name
+    except TestbedError as e:
+        pytest.fail(str(e), pytrace=False)

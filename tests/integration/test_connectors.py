@@ -5,6 +5,7 @@
 | ssh | a real sshd of the loopback fleet | Fabric + our exec loop, SFTP |
 | local | this machine | /bin/sh, Python file I/O |
 | chroot | a real Debian bookworm root (make-target.sh's cached image) | chroot(8) |
+| podman | a real podman container of the test bed's Debian image | podman exec/cp |
 | docker | the same Debian root | tests/standins/docker (no Docker engine here) |
 | kubectl | the same Debian root, pod ``apps/api`` | tests/standins/kubectl (no cluster here) |
 
@@ -34,6 +35,7 @@ from specops.runtime.connectors import (
     DockerConnector,
     KubectlConnector,
     LocalConnector,
+    PodmanConnector,
     SshConnector,
     TransferError,
     become,
@@ -45,7 +47,7 @@ from tests.sshd import SshFleet
 
 pytestmark = pytest.mark.fleet
 
-KINDS = ["ssh", "local", "chroot", "docker", "kubectl"]
+KINDS = ["ssh", "local", "chroot", "podman", "docker", "kubectl"]
 
 
 @dataclass
@@ -71,6 +73,9 @@ def host(request: pytest.FixtureRequest, fleet: SshFleet, tmp_path: Path) -> Ite
     elif kind == "chroot":
         root = str(request.getfixturevalue("debian_root"))
         make = partial(ChrootConnector, Connection("chroot", address=root))
+    elif kind == "podman":
+        name = request.getfixturevalue("podman_container")
+        make = partial(PodmanConnector, Connection("podman", address=name))
     elif kind == "docker":
         request.getfixturevalue("standins")
         make = partial(DockerConnector, Connection("docker", address="web"))
@@ -245,6 +250,7 @@ def test_get_follows_a_symlink_on_the_host(host: Host) -> None:
         (Connection("ssh", "root", "127.0.0.1", 22), SshConnector),
         (Connection("chroot", address="/srv/root"), ChrootConnector),
         (Connection("docker", address="web"), DockerConnector),
+        (Connection("podman", address="web"), PodmanConnector),
         (Connection("kubectl", address="apps/api"), KubectlConnector),
     ],
 )
@@ -272,3 +278,9 @@ def test_missing_container_and_pod_are_connect_errors(standins: Path) -> None:
     assert e.value.hint and "docker ps" in e.value.hint
     with pytest.raises(ConnectError, match='pods "api" not found'):
         KubectlConnector(Connection("kubectl", address="other/api")).open()
+
+
+def test_missing_podman_container_is_a_connect_error(podman_env: None) -> None:
+    with pytest.raises(ConnectError, match='no container with name or ID "db-gone"') as e:
+        PodmanConnector(Connection("podman", address="db-gone")).open()
+    assert e.value.hint and "podman ps" in e.value.hint
