@@ -22,6 +22,7 @@ from .files_facts import FileContent, FileInfo
 from .managed import content_effects, content_facts, ensure_content
 from .operation import Action, Change, Operation, PlanError, register
 from .packages_facts import AptCacheAge, AptHolds, AptPolicy, Deb
+from .reach import PACKAGES, Reach
 
 PKG = re.compile(r"^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?(=[A-Za-z0-9.+~:-]+)?$")
 
@@ -85,6 +86,9 @@ class Packages(Operation[PackagesArgs]):
     Args = PackagesArgs
     identity = ("packages",)
     merge = "packages"  # adjacent installs run as one apt-get transaction
+
+    def reach(self, a: PackagesArgs) -> Reach:
+        return PACKAGES
 
     def facts(self, a: PackagesArgs) -> list[FactRef[Any]]:
         refs: list[FactRef[Any]] = [Deb.ref()]
@@ -171,6 +175,9 @@ class Update(Operation[UpdateArgs]):
 
     kind = "apt.update"
     Args = UpdateArgs
+
+    def reach(self, a: UpdateArgs) -> Reach:
+        return Reach(facts=("packages.AptPolicy",))
 
     def facts(self, a: UpdateArgs) -> list[FactRef[Any]]:
         return [AptCacheAge.ref()]
@@ -340,6 +347,9 @@ class DebFile(Operation[DebArgs]):
     kind = "apt.deb"
     Args = DebArgs
     identity = ("package",)
+
+    def reach(self, a: DebArgs) -> Reach:
+        return PACKAGES
 
     def facts(self, a: DebArgs) -> list[FactRef[Any]]:
         return [Deb.ref()]

@@ -29,33 +29,60 @@ from .files_get import save_locally
 from .notify_facts import Pending, marker
 from .operation import OPERATIONS, Change, PlanError
 from .outcomes import HostPlan, HostResult, OpPlan, OpResult, Status, scrub_op
+from .reach import Reach
 from .script import STAGE, OpWatcher, apply_script, as_user, read_results, uploads
 
 
-def plan_ops(hp: HostProgram, facts: Facts) -> tuple[OpPlan, ...]:
-    """Plan every op against the facts, each seeing the predicted effects of earlier ones."""
+def plan_ops(
+    hp: HostProgram,
+    facts: Facts,
+    changed_before: frozenset[str] = frozenset(),
+    whole: HostProgram | None = None,
+) -> tuple[OpPlan, ...]:
+    """Plan every op against the facts, each seeing the predicted effects of earlier ones.
+
+    An op that reads a fact an earlier changing op may alter unpredictably (its
+    ``reach``) is marked as waiting on it: its plan is provisional, and the apply
+    plans it again once that op has run. In a later phase of an apply, ``hp`` holds
+    the ops left, ``whole`` the host's whole program and ``changed_before`` the ops
+    earlier phases changed (the handlers they notify are due).
+    """
+    notified_by: dict[str, list[str]] = {}
+    for n in (whole or hp).ops:
+        for h in n.notify:
+            notified_by.setdefault(h, []).append(n.id)
     out: list[OpPlan] = []
-    changed: set[str] = set()
+    changed: set[str] = set(changed_before)
+    unsettled: list[tuple[str, Reach]] = []  # changing ops whose effects are not all known
     pending = facts.get(Pending.ref(), frozenset())
     for node in hp.ops:
-        notified = any(n.id in changed for n in hp.ops if node.id in n.notify)
+        notified = node.handler and any(i in changed for i in notified_by.get(node.id, ()))
         if node.handler and not notified and marker(node.id) not in pending:
             out.append(OpPlan(node, ()))  # a handler nothing changed has nothing to do
             continue
         op = OPERATIONS[node.kind]
         a = op.args(node.args)
+        refs = op.facts(a)
+        waits = next(
+            (by for by, r in reversed(unsettled) if any(r.covers(ref) for ref in refs)), None
+        )
         try:
             changes = tuple(op.plan(a, facts))
-            guess = next((facts.guessed[r] for r in op.facts(a) if r in facts.guessed), None)
-            if guess is not None:
-                changes = tuple(replace(ch, depends_on=guess) for ch in changes)
+            guess = next((facts.guessed[r] for r in refs if r in facts.guessed), None)
+            if guess is not None or waits is not None:
+                changes = tuple(
+                    replace(ch, depends_on=ch.depends_on or waits or guess) for ch in changes
+                )
             if changes:
                 changed.add(node.id)
                 facts.update(op.effects(a, facts), by=node.id)
+                reach = op.reach(a)
+                if reach:
+                    unsettled.append((node.id, reach))
         except PlanError as e:
-            out.append(OpPlan(node, (), scrub_op(node, str(e))))
+            out.append(OpPlan(node, (), scrub_op(node, str(e)), waits_on=waits))
             continue
-        out.append(OpPlan(node, _redact(node, changes)))
+        out.append(OpPlan(node, _redact(node, changes), waits_on=waits))
     return tuple(out)
 
 
@@ -154,17 +181,7 @@ class Runner:
         s.conn = conn
         t1 = time.monotonic()
         try:
-            refs = needed_facts(hp)
-            # Ops that run as root must be planned from what root sees.
-            wrap = (
-                (lambda s: as_user(s, True, self.become_password))
-                if any(op.become for op in hp.ops)
-                else None
-            )
-            facts, reply = gather(conn, refs, timeout=self.timeout, wrap=wrap)
-            s.sent += len(batch_script(list(dict.fromkeys(refs)), "0" * 16)) if refs else 0
-            if reply is not None:
-                s.received += len(reply.stdout.encode()) + len(reply.stderr.encode())
+            facts = self._read_facts(s, hp)
         except FactError as e:
             return HostPlan(hp.name, target, error=str(e))
         except Exception as e:  # a transport failure mid-read: report it against the host
@@ -186,6 +203,22 @@ class Runner:
             hp.name, target, ops, facts=prints, seconds=seconds, sent=s.sent, received=s.received
         )
 
+    def _read_facts(self, s: _Session, hp: HostProgram) -> Facts:
+        """The facts ``hp``'s ops read, in one round trip (``FactError`` when one fails)."""
+        assert s.conn is not None
+        refs = needed_facts(hp)
+        # Ops that run as root must be planned from what root sees.
+        wrap = (
+            (lambda s: as_user(s, True, self.become_password))
+            if any(op.become for op in hp.ops)
+            else None
+        )
+        facts, reply = gather(s.conn, refs, timeout=self.timeout, wrap=wrap)
+        s.sent += len(batch_script(list(dict.fromkeys(refs)), "0" * 16)) if refs else 0
+        if reply is not None:
+            s.received += len(reply.stdout.encode()) + len(reply.stderr.encode())
+        return facts
+
     def plan(self, on_done: Callable[[HostPlan], None] | None = None) -> list[HostPlan]:
         self._sessions = [_Session(hp) for hp in self.program.hosts]
 
@@ -198,6 +231,9 @@ class Runner:
         return self._each(work, self._sessions)
 
     def _apply_one(self, s: _Session) -> HostResult:
+        """Apply a host's plan in phases: a phase runs the ops up to the first one that
+        waits on an earlier op; the facts are then read again and the ops left planned
+        again, until none is left or one failed. Without waiting ops, one phase."""
         plan = s.plan
         assert plan is not None  # plan() ran first: apply() checks
         if plan.error or s.conn is None:
@@ -209,6 +245,46 @@ class Runner:
                 unreachable=plan.unreachable,
                 round_trips=s.conn.round_trips if s.conn else 0,
             )
+        t0 = time.monotonic()
+        results: list[OpResult] = []
+        ops, phases, error = plan.ops, 0, None
+        while ops:
+            cut = next((i for i, o in enumerate(ops) if o.waits_on and i), len(ops))
+            head, ops = ops[:cut], ops[cut:]
+            phases += 1
+            done, error = self._run_phase(s, replace(plan, ops=head))
+            results += done
+            failed = next((r.id for r in done if r.status not in (Status.OK, Status.CHANGED)), None)
+            if error or failed or not ops:
+                results += [_not_run(o, error or f"{failed} failed") for o in ops]
+                break
+            rest = replace(s.program, ops=tuple(o.node for o in ops))
+            try:
+                facts = self._read_facts(s, rest)
+            except Exception as e:  # reading failed: nothing after this point runs
+                error = f"reading facts again after {head[-1].node.id} failed: {e}"
+                results += [_not_run(o, error) for o in ops]
+                break
+            changed = frozenset(r.id for r in results if r.status is Status.CHANGED)
+            ops = plan_ops(rest, facts, changed, s.program)
+        image, commit_error = self._commit(s.conn, tuple(results)) if not error else (None, None)
+        seconds = {**plan.seconds, "apply": time.monotonic() - t0}
+        return HostResult(
+            plan.host,
+            plan.target,
+            tuple(results),
+            error=error or commit_error,
+            round_trips=s.conn.round_trips,
+            seconds=seconds,
+            sent=s.sent,
+            received=s.received,
+            image=image,
+            phases=phases,
+        )
+
+    def _run_phase(self, s: _Session, plan: HostPlan) -> tuple[tuple[OpResult, ...], str | None]:
+        """One script for ``plan``'s changed ops: their results, or an error before any ran."""
+        assert s.conn is not None
         nonce = secrets.token_hex(8)
         stage = None
         needed = uploads(plan)
@@ -222,15 +298,10 @@ class Runner:
                     s.conn.put(data, f"{stage}/{name}", 0o600)
                     s.sent += len(data)
             except Exception as e:  # a failed upload fails this host, before anything ran
-                return HostResult(
-                    plan.host,
-                    plan.target,
-                    error=f"uploading files failed: {e}",
-                    round_trips=s.conn.round_trips,
-                )
+                error = f"uploading files failed: {e}"
+                return tuple(_not_run(o, error) for o in plan.ops), error
         script = apply_script(plan, nonce, self.become_password, stage)
         stdout, tail = "", ""
-        t0 = time.monotonic()
         if script:
             try:
                 watch = OpWatcher(plan, nonce, self.on_op) if self.on_op else None
@@ -248,20 +319,7 @@ class Runner:
                     tail = f"timed out after {self.timeout} s"
             except Exception as e:  # the connection died mid-apply
                 tail = f"{type(e).__name__}: {e}"
-        results = self._fetch(s, plan, read_results(plan, stdout, nonce, tail))
-        image, error = self._commit(s.conn, results)
-        seconds = {**plan.seconds, "apply": time.monotonic() - t0}
-        return HostResult(
-            plan.host,
-            plan.target,
-            results,
-            error=error,
-            round_trips=s.conn.round_trips,
-            seconds=seconds,
-            sent=s.sent,
-            received=s.received,
-            image=image,
-        )
+        return self._fetch(s, plan, read_results(plan, stdout, nonce, tail)), None
 
     @staticmethod
     def _commit(conn: Connector, results: tuple[OpResult, ...]) -> tuple[str | None, str | None]:
@@ -324,6 +382,10 @@ class Runner:
                 # Closing a dead connection must not hide the results.
                 with contextlib.suppress(Exception):
                     s.conn.close()
+
+
+def _not_run(op: OpPlan, why: str | None) -> OpResult:
+    return OpResult(op.node.id, op.node.kind, Status.NOT_RUN, op.changes, error=why)
 
 
 def fingerprint(value: Any) -> str:

@@ -22,9 +22,11 @@ from .managed import (
     current,
     encode,
     ensure_content,
+    group_arg,
     mode_arg,
     path_arg,
     text_of,
+    user_arg,
 )
 from .operation import Change, Operation, PlanError, check_one_line, register
 
@@ -62,13 +64,22 @@ class _Edit(Operation[Any]):
         new = self._new(a, f)
         if new is None:
             return []
+        mode, user, group = _attrs(a)
         return ensure_content(
-            a.path, encode(new), f, mode=getattr(a, "mode", None), exact=False, what=self.what
+            a.path, encode(new), f, mode=mode, user=user, group=group, exact=False, what=self.what
         )
 
     def effects(self, a: Any, f: Facts) -> Mapping[FactRef[Any], Any]:
         new = self._new(a, f)
-        return {} if new is None else content_effects(a.path, encode(new), f)
+        if new is None:
+            return {}
+        mode, user, group = _attrs(a)
+        return content_effects(a.path, encode(new), f, mode=mode, user=user, group=group)
+
+
+def _attrs(a: Any) -> tuple[str | None, str | None, str | None]:
+    """The mode and owner an edit op declares (the ops that have none give None)."""
+    return getattr(a, "mode", None), getattr(a, "user", None), getattr(a, "group", None)
 
 
 # -- files.replace --------------------------------------------------------------------
@@ -120,6 +131,8 @@ class BlockArgs:
     present: bool = arg(True, doc="false removes the block and its markers.")
     comment: str = arg("#", doc="The comment prefix of the marker lines.", check=check_one_line)
     mode: str | None = mode_arg()
+    user: str | None = user_arg()
+    group: str | None = group_arg()
 
 
 def markers(a: BlockArgs) -> tuple[str, str]:
@@ -157,6 +170,7 @@ class Block(_Edit):
     resource = "path"
     part_of = ("files.file", "content")
     create = True
+    refers = (("user", "user"), ("group", "group"))
 
     def edit(self, a: BlockArgs, text: str) -> str:
         return edit_block(text, a)

@@ -18,6 +18,7 @@ from .files import check_absolute
 from .files_facts import FileInfo, FileStat, Tree, TreeEntry
 from .managed import group_arg, mode_arg, user_arg
 from .operation import Action, Change, Operation, PlanError, register
+from .reach import Reach, of_paths
 from .writes import _owner
 
 
@@ -178,6 +179,9 @@ class Extract(Operation[ExtractArgs]):
     container = True
     tree = True
     refers = (("user", "user"),)
+
+    def reach(self, a: ExtractArgs) -> Reach:
+        return of_paths(a.path)
 
     def facts(self, a: ExtractArgs) -> list[FactRef[Any]]:
         return [FileInfo.ref(path=a.creates), FileInfo.ref(path=a.archive)]

@@ -19,6 +19,7 @@ from .command import Command, raw, sh
 from .facts import Fact, FactRef, Facts
 from .files import check_absolute
 from .operation import Action, Change, Operation, PlanError, register
+from .reach import Reach, of_paths
 
 SHA = re.compile(r"^[0-9a-f]{40}$")
 
@@ -119,6 +120,9 @@ class Repo(Operation[RepoArgs]):
     resource = "path"
     container = True
     tree = True
+
+    def reach(self, a: RepoArgs) -> Reach:
+        return of_paths(a.path)
 
     def facts(self, a: RepoArgs) -> list[FactRef[Any]]:
         refs: list[FactRef[Any]] = [Head.ref(path=a.path)]

@@ -82,7 +82,12 @@ def ensure_content(
     """
     st, cur = current(path, f)
     if st is None:
-        cmd = write_file(path, data, mode=mode, user=user, group=group, existing=False)
+        cmd = (
+            write_file(path, data, mode=mode, user=user, group=group, existing=False)
+            if exact
+            # an edit planned against no file must not replace one that appeared since
+            else write_if_unchanged(path, None, data, mode=mode, user=user, group=group)
+        )
         mk = [sh("mkdir", "-p", "--", posixpath.dirname(path))] if parents else []
         return [
             Change(

@@ -21,6 +21,7 @@ from specops.compiler.catalog import Catalog, OpType
 
 from .command import Command
 from .facts import FactRef, Facts
+from .reach import ANYTHING, NOTHING, Reach
 
 
 class Action(enum.Enum):
@@ -100,6 +101,15 @@ class Operation(Generic[A]):
     def effects(self, a: A, f: Facts) -> Mapping[FactRef[Any], Any]:
         """Fact values once this op has run (only the ones later ops may read)."""
         return {}
+
+    def reach(self, a: A) -> Reach:
+        """What this op may change, when it runs, beyond what ``effects`` predicts.
+
+        Later ops reading facts inside it are planned again after it ran
+        (``runtime/reach.py``). Built-in ops declare theirs; an op of a user's
+        module that declares none is assumed to reach anything.
+        """
+        return NOTHING if type(self).__module__.startswith("specops.") else ANYTHING
 
     def args(self, raw: Mapping[str, Any]) -> A:
         value: A = self.Args(**raw)

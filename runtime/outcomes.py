@@ -22,6 +22,14 @@ class OpPlan:
     node: OpNode
     changes: tuple[Change, ...]
     error: str | None = None
+    # An earlier op that may change what this one reads, in ways no plan predicts: this
+    # plan is provisional, and the op is planned again once that one has run.
+    waits_on: str | None = None
+
+    @property
+    def refused(self) -> bool:
+        """The op cannot be planned (a provisional error of a waiting op does not count)."""
+        return self.error is not None and self.waits_on is None
 
     @property
     def action(self) -> Action | None:
@@ -84,6 +92,7 @@ class HostResult:
     received: int = 0  # bytes of output received
     skipped: bool = False  # never attempted (an earlier batch failed too much)
     image: str | None = None  # an image build: the id of the image committed
+    phases: int = 0  # scripts the apply ran (one more fact read for each after the first)
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.ops if o.status is status)

@@ -19,6 +19,7 @@ from .facts import Fact, FactRef, Facts
 from .files import check_absolute
 from .files_facts import FileInfo, FileStat
 from .operation import Action, Change, Operation, register
+from .reach import PACKAGES, Reach, of_paths
 
 REQ = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[A-Za-z0-9,._-]+\])?(==([A-Za-z0-9.+!_-]+))?$")
 
@@ -80,6 +81,9 @@ class Venv(Operation[VenvArgs]):
     container = True
     tree = True
     refers = (("user", "user"),)
+
+    def reach(self, a: VenvArgs) -> Reach:
+        return of_paths(a.path)
 
     def facts(self, a: VenvArgs) -> list[FactRef[Any]]:
         return [FileInfo.ref(path=f"{a.path}/bin/python")]
@@ -146,6 +150,9 @@ class PipPackages(Operation[PackagesArgs]):
     Args = PackagesArgs
     identity = ("venv", "packages")
     refers = (("venv", "path"),)
+
+    def reach(self, a: PackagesArgs) -> Reach:
+        return PACKAGES if a.venv is None else Reach(paths=(a.venv,), facts=("pip",))
 
     def facts(self, a: PackagesArgs) -> list[FactRef[Any]]:
         return [Packages.ref(python=_python(a))]

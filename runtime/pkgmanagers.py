@@ -21,6 +21,7 @@ from .facts import Fact, FactRef, Facts
 from .managed import content_effects, content_facts, current, encode, ensure_content, text_of
 from .operation import Action, Change, Operation, PlanError, check_one_line, register
 from .packages_facts import Apk, Deb, Manager, Pacman, Rpm
+from .reach import PACKAGES, Reach
 
 NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+:@-]*$")
 
@@ -101,6 +102,9 @@ class _ManagerPackages(Operation[PackagesArgs]):
         d = DRIVERS[self.manager]
         return {d.fact.ref(): installed_after(a, f[d.fact.ref()])}
 
+    def reach(self, a: PackagesArgs) -> Reach:
+        return PACKAGES
+
 
 @register
 class DnfPackages(_ManagerPackages):
@@ -160,6 +164,9 @@ class ServerPackages(Operation[ServerPackagesArgs]):
     kind = "server.packages"
     Args = ServerPackagesArgs
     identity = ("packages",)
+
+    def reach(self, a: ServerPackagesArgs) -> Reach:
+        return PACKAGES
 
     def facts(self, a: ServerPackagesArgs) -> list[FactRef[Any]]:
         # Which list fact matters depends on the manager, known only after the read:

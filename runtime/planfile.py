@@ -65,10 +65,17 @@ def plans_from_doc(doc: dict[str, Any]) -> list[HostPlan]:
             OpPlan(
                 OpNode(o["id"], o["kind"], {}),
                 tuple(
-                    Change(Action[c["action"].upper()], c["summary"], (), c.get("diff"))
+                    Change(
+                        Action[c["action"].upper()],
+                        c["summary"],
+                        (),
+                        c.get("diff"),
+                        depends_on=c.get("uncertain", {}).get("depends_on"),
+                    )
                     for c in o["changes"]
                 ),
                 o.get("error"),
+                waits_on=o.get("waits_on"),
             )
             for o in h["ops"]
         )

@@ -39,6 +39,16 @@ def _head(name: str, target: str) -> Text:
 
 
 def _op_lines(console: Console, op: OpPlan, width: int) -> None:
+    if op.error and op.waits_on:  # provisional: planned again once waits_on has run
+        console.print(
+            Text.assemble(
+                ("  ? ", "bold yellow"),
+                (op.node.id.ljust(width), "bold"),
+                f"  ({op.node.kind}) planned after {op.waits_on} runs; as the host is now: ",
+                (op.error, "yellow"),
+            )
+        )
+        return
     if op.error:
         console.print(
             Text.assemble(
@@ -68,7 +78,7 @@ def summary_line(plans: Sequence[HostPlan]) -> str:
     c = summarize(plans)
     # Ops that could not be planned, and hosts that could not be read, are never
     # "matching the spec": say so instead of claiming there is nothing to do.
-    refused = sum(1 for p in plans for o in p.ops if o.error)
+    refused = sum(1 for p in plans for o in p.ops if o.refused)
     lost = sum(1 for p in plans if p.error)
     trouble = ", ".join(
         x
@@ -87,7 +97,9 @@ def summary_line(plans: Sequence[HostPlan]) -> str:
         f"{c[Action.DELETE]} to remove"
     )
     line += f", {c[Action.RUN]} to run." if c[Action.RUN] else "."
-    unsure = sum(1 for p in plans for o in p.ops if any(ch.depends_on for ch in o.changes))
+    unsure = sum(
+        1 for p in plans for o in p.ops if o.waits_on or any(ch.depends_on for ch in o.changes)
+    )
     if unsure:
         line += f" {unsure} marked ? rest{'s' if unsure == 1 else ''} on earlier steps."
     if trouble:
@@ -218,7 +230,8 @@ def print_results(console: Console, results: Sequence[HostResult]) -> None:
 def print_stats(console: Console, plans: Sequence[HostPlan], results: Sequence[HostResult]) -> None:
     """Round trips, bytes and seconds per phase, per host (``--stats``)."""
     table = Table(title="stats", box=None, header_style="bold", title_justify="left")
-    for column in ("host", "round trips", "sent", "received", "connect", "facts", "plan", "apply"):
+    columns = ("host", "round trips", "phases", "sent", "received", "connect", "facts", "plan")
+    for column in (*columns, "apply"):
         table.add_column(column, justify="left" if column == "host" else "right")
     by_host = {r.host: r for r in results}
     for p in plans:
@@ -228,6 +241,7 @@ def print_stats(console: Console, plans: Sequence[HostPlan], results: Sequence[H
         table.add_row(
             p.host,
             trips,
+            str(r.phases) if r else "",
             _size(r.sent if r else p.sent),
             _size(r.received if r else p.received),
             *(
@@ -256,6 +270,7 @@ def plan_json(plans: Sequence[HostPlan]) -> dict[str, Any]:
                         "id": o.node.id,
                         "kind": o.node.kind,
                         "error": o.error,
+                        "waits_on": o.waits_on,
                         "changes": [c.to_json() for c in o.changes],
                     }
                     for o in p.ops
@@ -278,6 +293,7 @@ def results_json(results: Sequence[HostResult]) -> dict[str, Any]:
                 "unreachable": r.unreachable,
                 "skipped": r.skipped,
                 "image": r.image,
+                "phases": r.phases,
                 "round_trips": r.round_trips,
                 "bytes": {"sent": r.sent, "received": r.received},
                 "seconds": {k: round(v, 4) for k, v in r.seconds.items()},

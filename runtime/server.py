@@ -13,6 +13,7 @@ from .facts import Fact, FactRef, Facts, Guess
 from .files import check_absolute
 from .files_facts import FileInfo, FileStat
 from .operation import Action, Change, Operation, register
+from .reach import ANYTHING, Reach, of_paths
 
 
 class CommandStatus(Fact[int]):
@@ -76,6 +77,13 @@ class ShellArgs:
         doc="Skip when this read-only check command exits 0. It also "
         "runs during plans, so it must not change anything.",
     )
+    changes: list[str] | None = arg(
+        None,
+        doc="Paths the command may change (files at or below them). Later ops that read "
+        "other paths are planned before it runs; without it, they are planned again after "
+        "it ran, as it may change anything.",
+        check=lambda v: next(filter(None, map(check_absolute, v)), None),
+    )
 
 
 @register
@@ -89,6 +97,9 @@ class Shell(Operation[ShellArgs]):
 
     kind = "server.shell"
     Args = ShellArgs
+
+    def reach(self, a: ShellArgs) -> Reach:
+        return ANYTHING if a.changes is None else of_paths(*a.changes, a.creates)
 
     def facts(self, a: ShellArgs) -> list[FactRef[Any]]:
         return guard_facts(a.creates, a.unless)

@@ -23,6 +23,7 @@ from .files import check_absolute, unified_diff
 from .files_facts import FileInfo, FileStat
 from .managed import content_effects, content_facts, current, encode, ensure_content, text_of
 from .operation import Action, Change, Operation, PlanError, check_one_line, register
+from .reach import ANYTHING, Reach, of_paths
 from .server import guard_done, guard_effects, guard_facts, guarded
 from .server_facts import Crontab, Mount, Mounts
 
@@ -175,6 +176,9 @@ class MountOp(Operation[MountArgs]):
     container = True
     tree = True
 
+    def reach(self, a: MountArgs) -> Reach:
+        return of_paths(a.path)
+
     def facts(self, a: MountArgs) -> list[FactRef[Any]]:
         return [Mounts.ref(), *content_facts(FSTAB), FileInfo.ref(path=a.path)]
 
@@ -224,6 +228,13 @@ class ScriptArgs:
         None, doc="Skip when this absolute path exists on the host.", check=check_absolute
     )
     unless: str | None = arg(None, doc="Skip when this read-only shell check exits 0 on the host.")
+    changes: list[str] | None = arg(
+        None,
+        doc="Paths the command may change (files at or below them). Later ops that read "
+        "other paths are planned before it runs; without it, they are planned again after "
+        "it ran, as it may change anything.",
+        check=lambda v: next(filter(None, map(check_absolute, v)), None),
+    )
 
 
 @register
@@ -238,6 +249,9 @@ class Script(Operation[ScriptArgs]):
 
     kind = "server.script"
     Args = ScriptArgs
+
+    def reach(self, a: ScriptArgs) -> Reach:
+        return ANYTHING if a.changes is None else of_paths(*a.changes, a.creates)
 
     def facts(self, a: ScriptArgs) -> list[FactRef[Any]]:
         return guard_facts(a.creates, a.unless)

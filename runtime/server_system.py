@@ -19,6 +19,7 @@ from .files import relink
 from .files_facts import FileInfo, FileStat
 from .managed import content_effects, content_facts, ensure_content
 from .operation import Action, Change, Operation, PlanError, register
+from .reach import Reach
 from .server_facts import Alternative, AlternativeState, Hostname, HostnameState, Locales, Sysctl
 from .writes import write_file
 
@@ -343,6 +344,9 @@ class Reboot(Operation[RebootArgs]):
 
     kind = "server.reboot"
     Args = RebootArgs
+
+    def reach(self, a: RebootArgs) -> Reach:
+        return Reach(paths=("/run", "/tmp"), facts=("*",))
 
     def facts(self, a: RebootArgs) -> list[FactRef[Any]]:
         return [FileInfo.ref(path="/run/reboot-required")]

@@ -19,6 +19,7 @@ from .command import Command, Part, raw, sh
 from .facts import FactRef, Facts
 from .managed import content_effects, content_facts, ensure_content
 from .operation import Action, Change, Operation, PlanError, register
+from .reach import NOTHING, Reach, of_paths
 from .server_facts import Group, Groups, User, Users
 
 NAME = re.compile(r"^[a-z_][a-z0-9_.-]*\$?$")
@@ -31,9 +32,15 @@ def check_name(v: Any) -> str | None:
 
 
 def _absent_or(kind: str, name: str, then: Command, present: bool = False) -> Command:
-    """``then`` runs only if the account is (``present``) or is not in the database."""
+    """``then`` runs only if the account is (``present``) or is not in the database.
+
+    Either way the guard itself never fails: an account already gone (or already
+    there) when the apply runs is the state asked for, not an error.
+    """
     test = sh(raw("getent"), kind, name, raw(">/dev/null"))
-    return test + sh(raw("&&" if present else "||")) + then
+    if present:
+        return sh(raw("if")) + test + sh(raw("; then")) + then + sh(raw("; fi"))
+    return test + sh(raw("||")) + then
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,11 @@ class UserOp(Operation[UserArgs]):
     resource = "user"
     refers = (("group", "group"), ("groups", "group"))
     makes_dir = ("home", "/home/{name}")
+
+    def reach(self, a: UserArgs) -> Reach:
+        home = a.home or f"/home/{a.name}"
+        # useradd -m fills a new home from /etc/skel; userdel -r empties it
+        return of_paths(home) if a.present or a.remove_home else NOTHING
 
     def facts(self, a: UserArgs) -> list[FactRef[Any]]:
         return [Users.ref(), Groups.ref()]
@@ -140,11 +152,15 @@ class UserOp(Operation[UserArgs]):
     def effects(self, a: UserArgs, f: Facts) -> Mapping[FactRef[Any], Any]:
         users, groups = f[Users.ref()].copy(), f[Groups.ref()].copy()
         if not a.present:
-            users.pop(a.name, None)
+            gone = users.pop(a.name, None)
             groups = {
                 n: replace(g, members=[m for m in g.members if m != a.name])
                 for n, g in groups.items()
             }
+            own = groups.get(a.name)
+            others = [u for u in users.values() if own is not None and u.gid == own.gid]
+            if gone is not None and own is not None and own.gid == gone.gid and not others:
+                groups.pop(a.name)  # userdel removes the user's own group (USERGROUPS_ENAB)
             return {Users.ref(): users, Groups.ref(): groups}
         old = users.get(a.name)
         if a.group:

@@ -16,6 +16,7 @@ from specops.compiler.catalog import arg
 from .command import raw, sh
 from .facts import FactRef, Facts
 from .operation import Action, Change, Operation, register
+from .reach import SERVICE, Reach
 from .systemd import check_unit
 from .systemd_facts import InitScript, SysvService
 
@@ -44,6 +45,9 @@ class Sysvinit(Operation[SysvArgs]):
     kind = "service.sysvinit"
     Args = SysvArgs
     identity = ("name",)
+
+    def reach(self, a: SysvArgs) -> Reach:
+        return SERVICE
 
     def facts(self, a: SysvArgs) -> list[FactRef[Any]]:
         return [SysvService.ref(name=a.name)]

@@ -21,6 +21,7 @@ from .files import check_absolute
 from .files_facts import FileInfo, FileStat
 from .managed import content_effects, content_facts, current, encode, ensure_content, text_of
 from .operation import Action, Change, Operation, check_one_line, register
+from .reach import Reach, of_paths
 from .server_users import check_name
 
 KEY = re.compile(r"^(\S+ )?(ssh-(ed25519|rsa|dss)|ecdsa-sha2-\S+|sk-\S+) [A-Za-z0-9+/=]+( .*)?$")
@@ -221,6 +222,9 @@ class Keygen(Operation[KeygenArgs]):
     identity = ("path",)
     resource = "path"
     refers = (("user", "user"),)
+
+    def reach(self, a: KeygenArgs) -> Reach:
+        return of_paths(a.path, a.path + ".pub")
 
     def facts(self, a: KeygenArgs) -> list[FactRef[Any]]:
         return [FileInfo.ref(path=a.path)]

@@ -19,6 +19,7 @@ from .command import Command, sh
 from .facts import FactRef, Facts
 from .managed import content_effects, content_facts, ensure_content
 from .operation import Action, Change, Operation, check_one_line, register
+from .reach import SERVICE, Reach
 from .systemd_facts import Unit, UnitState
 
 UNIT = re.compile(r"^[A-Za-z0-9:_.@\\-]+$")
@@ -95,6 +96,9 @@ class Service(Operation[ServiceArgs]):
     kind = "systemd.service"
     Args = ServiceArgs
     identity = ("name",)
+
+    def reach(self, a: ServiceArgs) -> Reach:
+        return SERVICE
 
     def facts(self, a: ServiceArgs) -> list[FactRef[Any]]:
         return [Unit.ref(name=_unit(a.name))]

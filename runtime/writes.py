@@ -66,13 +66,23 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_if_unchanged(path: str, old: bytes | None, new: bytes) -> Command:
+def write_if_unchanged(
+    path: str,
+    old: bytes | None,
+    new: bytes,
+    *,
+    mode: str | None = None,
+    user: str | None = None,
+    group: str | None = None,
+) -> Command:
     """Write ``new`` only if ``path`` still holds ``old`` (None: absent).
 
-    A no-op when the file already holds ``new``; an error when it holds anything else.
+    A no-op when the file already holds ``new``; an error when it holds anything else
+    (a file that appeared since the plan is never overwritten either). ``mode`` and
+    the owner apply to the file written, as in ``write_file``.
     """
     expect = sha256(old) if old is not None else "absent"
-    write = write_file(path, new, mode=None, user=None, group=None, existing=old is not None)
+    write = write_file(path, new, mode=mode, user=user, group=group, existing=old is not None)
     return (
         sh(
             raw("if [ -e"),

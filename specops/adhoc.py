@@ -235,7 +235,7 @@ def _run_op(args: argparse.Namespace, program: Any, out: Console) -> int:
                 print_plan(out, plans)
             if any(p.unreachable for p in plans):
                 return EXIT_UNREACHABLE
-            return EXIT_ERROR if any(p.error or any(o.error for o in p.ops) for p in plans) else 0
+            return EXIT_ERROR if any(p.error or any(o.refused for o in p.ops) for p in plans) else 0
         if not args.json:
             print_plan(out, plans)
         results = r.apply()

@@ -196,7 +196,7 @@ def _confirm(console: Console) -> bool:
 
 
 def _plan_exit(plans: Sequence[HostPlan], detailed: bool) -> int:
-    if any(p.error or any(o.error for o in p.ops) for p in plans):
+    if any(p.error or any(o.refused for o in p.ops) for p in plans):
         return EXIT_ERROR
     return EXIT_CHANGES if detailed and any(p.changed for p in plans) else EXIT_OK
 

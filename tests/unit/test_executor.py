@@ -121,7 +121,7 @@ def test_script_and_reader_agree_on_markers() -> None:
 def test_a_change_resting_on_a_guess_is_marked_uncertain(tmp_path: Path) -> None:
     flag = tmp_path / "flag"
     prog = program(
-        node("make", "server.shell", command=f"touch {flag}", creates=str(flag)),
+        node("make", "server.shell", command=f"touch {flag}", creates=str(flag), changes=[]),
         node("fix", "files.file", path=str(flag), mode="0600"),
         node("other", "files.directory", path=str(tmp_path / "d")),
     )
@@ -131,6 +131,7 @@ def test_a_change_resting_on_a_guess_is_marked_uncertain(tmp_path: Path) -> None
     make, fix, other = plan.ops
     assert make.changes[0].depends_on is None and other.changes[0].depends_on is None
     assert [c.depends_on for c in fix.changes] == ["make"]
+    assert fix.waits_on == "make" and other.waits_on is None  # creates= is in its reach
     assert [o.status for o in result.ops] == [Status.CHANGED] * 3
     assert oct(flag.stat().st_mode & 0o777) == "0o600"
 
