@@ -97,6 +97,18 @@ class FactCache:
         self.wanted = {}
         return True
 
+    def now(self, host: str, key: FactKey) -> Any:
+        """The fact's value, fetched at once when not known yet (Python deploys, which
+        run straight through rather than in rounds)."""
+        try:
+            return self.get(host, key)
+        except Pending:
+            if host in self.dead or not self.fetch():
+                raise SpecError(
+                    [diag(m.FACTS_UNAVAILABLE, None, detail=f"host {host} could not be read")]
+                ) from None
+            return self.get(host, key)
+
     def namespace(self, host: str) -> Namespace:
         def lookup(name: str) -> Any:
             if name == "file":
@@ -167,3 +179,27 @@ class JsonFacts:
                     )
             out[host] = values
         return out
+
+
+class HostFacts:
+    """Facts of one host as Python deploy code reads them: ``host().facts.os["id"]``,
+    ``host().facts.file("/etc/x")["exists"]``. Each is read from the host on first
+    use (one round trip), then kept for the rest of the compile."""
+
+    def __init__(self, cache: FactCache, host: str) -> None:
+        self._cache, self._host = cache, host
+
+    def __getattr__(self, name: str) -> Any:
+        if name in FACT_DOCS and name != "file":
+            return self._cache.now(self._host, (name, ()))
+        raise AttributeError(f"facts has no {name!r}; facts are: {', '.join(FACT_DOCS)}")
+
+    def file(self, path: str) -> Any:
+        try:
+            key: FactKey = ("file", (("path", _path(path)),))
+        except ValueError:
+            raise ValueError(f"facts.file({path!r}): takes an absolute path") from None
+        return self._cache.now(self._host, key)
+
+    def __dir__(self) -> list[str]:
+        return sorted(FACT_DOCS)

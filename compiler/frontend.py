@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import messages as m
 from .assemble import Context, PyUnit, assemble
 from .catalog import Catalog
-from .diagnostics import Collector, SpecError
+from .diagnostics import Collector, SpecError, diag, suggest
 from .extensions import FUNCTIONS, load_modules
 from .facts import FactCache, FactSource
 from .functions import builtins
@@ -28,7 +29,7 @@ from .optimize import optimize
 from .pydeploy import run_deploy
 from .scope import Layer, Origin
 from .spec import SpecFile, read_spec
-from .values import reveal
+from .values import Pending, reveal
 from .variables import Evaluator
 
 
@@ -76,9 +77,11 @@ def prepare(path: str, catalog: Catalog, opts: Options) -> Lowering:
     c.check()
     inv = load_inventory(opts.inventory) if opts.inventory else (top.inventory or DEFAULT_INVENTORY)
 
+    facts = FactCache(opts.facts)
+
     def run_python(unit: PyUnit, hosts: list[Host]) -> dict[str, list[OpNode]]:
         sub = Inventory(tuple(hosts), inv.groups)
-        program = run_deploy(unit.file, sub, catalog, None, dict(opts.variables))
+        program = run_deploy(unit.file, sub, catalog, None, dict(opts.variables), facts)
         return {h.name: list(h.ops) for h in program.hosts}
 
     seen: set[str] = set()
@@ -90,7 +93,7 @@ def prepare(path: str, catalog: Catalog, opts: Options) -> Lowering:
         inv,
         catalog,
         functions,
-        FactCache(opts.facts),
+        facts,
         dict(opts.variables),
         secrets,
         run_python,
@@ -114,7 +117,7 @@ def compile_file(path: str, catalog: Catalog, opts: Options | None = None) -> Pr
     lim = list(opts.limit) if opts.limit is not None else None
     if Path(path).suffix == ".py":
         inv = load_inventory(opts.inventory) if opts.inventory else DEFAULT_INVENTORY
-        program = run_deploy(path, inv, catalog, lim, dict(opts.variables))
+        program = run_deploy(path, inv, catalog, lim, dict(opts.variables), FactCache(opts.facts))
     else:
         program = lower_all(prepare(path, catalog, opts), lim, opts.tags, opts.skip_tags)
     return optimize(program, catalog) if opts.optimized else program
@@ -127,16 +130,22 @@ def explain_vars(
     low = prepare(path, catalog, opts)
     names, unknown = select(low.inventory, [host])
     if unknown or len(names) != 1:
-        from . import messages as m
-        from .diagnostics import diag, suggest
-
         raise SpecError(
             [diag(m.UNKNOWN_HOST, None, name=host, hint=suggest(host, low.inventory.names()))]
         )
-    c = Collector()
-    scope = low.scope(
-        Evaluator(low.functions, c, low.leaves), low.inventory.host(names[0]), Context()
-    )
+    target = low.inventory.host(names[0])
+    scope = None
+    for _ in range(5):  # rounds, as lowering does, while variables read facts
+        c = Collector()
+        try:
+            scope = low.scope(Evaluator(low.functions, c, low.leaves), target, Context())
+            break
+        except Pending:
+            c.check()
+            if not low.facts.fetch():
+                break
+    if scope is None:
+        raise SpecError([diag(m.FACTS_UNAVAILABLE, None, detail="variables kept asking for facts")])
     c.check()
     out = []
     for name, origin in scope.origins.items():

@@ -165,7 +165,10 @@ def _round(
                     for o in py_ops.get((n, host.name), [])
                 ]
                 continue
-            scope = low.scope(ev, host, unit.context)
+            try:
+                scope = low.scope(ev, host, unit.context)
+            except Pending:  # a variable reads a fact: the next round has it
+                continue
             for decl in (*unit.spec.ops, *unit.spec.handlers):
                 try:
                     nodes += _lower_op(low, ev, host, unit, decl, scope, ids)
@@ -183,8 +186,8 @@ def _include_allows(low: Lowering, ev: Evaluator, host: Host, ctx: Context, c: C
         ):
             return False
         if inc.when is not None:
-            scope = low.scope(ev, host, Context(params=ctx.params))
             try:
+                scope = low.scope(ev, host, Context(params=ctx.params))
                 ok, value = ev.guarded(
                     partial(ev.expression, inc.doc, (*inc.path, "when"), inc.when, scope.values)
                 )

@@ -28,6 +28,7 @@ from typing import Any
 from . import messages as m
 from .catalog import Catalog, validate_args
 from .diagnostics import Collector, SpecError, diag, suggest
+from .facts import FactCache, HostFacts
 from .inventory import Host, Inventory, select
 from .ir import HostProgram, OpNode, Program
 from .source import Span
@@ -43,6 +44,7 @@ class HostInfo:
     name: str
     vars: Mapping[str, Any]
     groups: tuple[str, ...] = ()  # every group holding the host, nested ones included
+    facts: HostFacts | None = None  # read from the host on first use
 
 
 @dataclass
@@ -222,8 +224,13 @@ def run_deploy(
     catalog: Catalog,
     limit: list[str] | None = None,
     variables: Mapping[str, Any] | None = None,
+    facts: FactCache | None = None,
 ) -> Program:
-    """Run the deploy once per host of ``inventory`` and return the recorded program."""
+    """Run the deploy once per host of ``inventory`` and return the recorded program.
+
+    ``facts`` answers ``host().facts``; without it, reading a fact is an error.
+    """
+    facts = facts or FactCache(None)
     hosts: list[Host] = list(inventory.hosts)
     c = Collector()
     if limit is not None:
@@ -241,7 +248,8 @@ def run_deploy(
             hvars.update(host.vars)
             hvars.update(variables or {})
             groups = tuple(g.name for g in inventory.groups_of(host.name))
-            rec = Recorder(file, catalog, HostInfo(host.name, hvars, groups), c)
+            view = HostFacts(facts, host.name)
+            rec = Recorder(file, catalog, HostInfo(host.name, hvars, groups, view), c)
             with recording(rec):
                 try:
                     runpy.run_path(file, run_name="__specops_deploy__")

@@ -20,7 +20,7 @@ from .evaluate import Env, evaluate, render
 from .expr import Locator, parse_expression, parse_template, template_errors
 from .scope import Layer, Origin, check_names
 from .source import Document, Path, Span, line_of
-from .values import Function, Sensitive, texts
+from .values import Function, Pending, Sensitive, texts
 
 
 def locator(doc: Document, path: Path, value: str) -> Locator:
@@ -172,6 +172,16 @@ class LazyScope(Mapping[str, Any]):
         return out
 
     def resolve_all(self) -> None:
-        """Evaluate every variable, so a mistake in an unused one is still reported."""
+        """Evaluate every variable, so a mistake in an unused one is still reported.
+
+        Variables that read facts not fetched yet are all tried first, so one round
+        records every fact they need; then ``Pending`` is raised for the caller.
+        """
+        waiting: Pending | None = None
         for name in self.winner:
-            self.ev.guarded(partial(self.__getitem__, name))
+            try:
+                self.ev.guarded(partial(self.__getitem__, name))
+            except Pending as e:
+                waiting = waiting or e
+        if waiting is not None:
+            raise waiting

@@ -126,6 +126,11 @@ def _parser() -> argparse.ArgumentParser:
     target(v)
     v.add_argument("host", help="the host")
     v.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    v.add_argument(
+        "--accept-new-host-keys",
+        action="store_true",
+        help="trust SSH host keys not yet in known_hosts, for variables that read facts",
+    )
 
     pl = sub.add_parser("plan", help="show what would change on each host (dry run)")
     target(pl)
@@ -239,19 +244,21 @@ def run(argv: Sequence[str] | None = None) -> int:
             sys.stderr.write(optimizer.explain(log))
         sys.stdout.write(to_json(program, origins=args.origins))
         return EXIT_OK
-    if args.command == "vars":
-        return _cmd_vars(out, args)
     if args.command == "show":
         return _cmd_show(out, args)
     pool = Pool(args.accept_new_host_keys)
     try:
+        if args.command == "vars":
+            return _cmd_vars(out, args, pool)
         return _run(out, args, pool)
     finally:
         pool.close()
 
 
-def _cmd_vars(out: Console, args: argparse.Namespace) -> int:
-    rows = explain_vars(args.file, CATALOG, args.host, _options(args))
+def _cmd_vars(out: Console, args: argparse.Namespace, pool: Pool) -> int:
+    # Variables may read facts: the host is asked for them, as a plan would.
+    source = HostFactSource(pool, target_inventory(args.file, args.inventory))
+    rows = explain_vars(args.file, CATALOG, args.host, _options(args, facts=source))
     if args.json:
         doc = [
             {"name": n, "value": v, "from": o.label, "at": str(o.span) if o.span else None}
