@@ -65,6 +65,16 @@ def arg(
 
 
 @dataclass(frozen=True)
+class PathAttrs:
+    """Attributes (``mode``, ``user``, ``group``) an op gives a path it writes."""
+
+    path: str
+    values: Mapping[str, str]  # only the attributes the op sets
+    below: bool = False  # also every path below it (chown -R / chmod -R)
+    is_dir: bool | None = None  # for a ``below`` entry: only directories (or only files)
+
+
+@dataclass(frozen=True)
 class OpType:
     """One operation kind as the compiler sees it."""
 
@@ -104,6 +114,10 @@ class OpType:
     # home of server.user): the argument's value, else the default formatted
     # with the arguments. Ops on paths below it run after it.
     makes_dir: tuple[str, str] | None = None
+    # The files the op writes and the mode and owner it gives them, from its
+    # arguments: two ops giving one path different values of one attribute would
+    # change it back and forth on every run, so that is a conflict.
+    attributes: Callable[[Mapping[str, Any]], list[PathAttrs]] | None = None
 
     @property
     def summary(self) -> str:

@@ -18,8 +18,12 @@ package lists overlap item by item). Two ops on one thing are compatible when:
   git.repo) and the other makes that path a directory, or manages below it too.
 
 Anything else is a ``conflict`` diagnostic at the later op, with a note at the
-earlier one and a hint. Handlers are left out: they are actions run on
-notification (reload a service an op also manages), not declarations.
+earlier one and a hint. So are two ops that give one path different values of one
+attribute (``OpType.attributes``: mode, owner), even when each manages its own
+thing (``server.limits`` writes its file 0644, a ``files.attrs`` over the
+directory sets 0440): applied in turn, they would change it back and forth forever.
+Handlers are left out: they are actions run on notification (reload a service an
+op also manages), not declarations.
 
 It runs after dedupe (identical declarations are merged, not reported) and
 before ordering: no order makes two contradicting declarations right.
@@ -31,7 +35,7 @@ import json
 from typing import Any
 
 from . import messages as m
-from .catalog import OpType
+from .catalog import OpType, PathAttrs
 from .diagnostics import diag
 from .ir import OpNode
 from .optimize_things import Thing, is_secret, label
@@ -124,9 +128,60 @@ def conflicts(ops: tuple[OpNode, ...], ctx: HostPass) -> tuple[OpNode, ...]:
                     )
                 )
             earlier.append(p)
+    _attribute_conflicts(ops, ctx, reported)
     shared = sum(1 for v in seen.values() if len(v) > 1)
     if not ctx.diagnostics:
         ctx.note(
             "conflicts", f"{len(seen)} things declared, {shared} by more than one op, no conflict"
         )
     return ops
+
+
+def _attribute_conflicts(
+    ops: tuple[OpNode, ...], ctx: HostPass, reported: set[tuple[str, str]]
+) -> None:
+    """Two ops giving one path different modes or owners (a tree op: also paths below)."""
+    at = {op.id: i for i, op in enumerate(ops)}
+    by_path: dict[str, list[tuple[OpNode, PathAttrs]]] = {}
+    trees: list[tuple[OpNode, PathAttrs]] = []
+    for op in ops:
+        t = ctx.optype(op.kind)
+        if t is None or t.attributes is None or op.handler:
+            continue
+        for entry in t.attributes(op.args):
+            (trees if entry.below else by_path.setdefault(entry.path, [])).append((op, entry))
+    pairs = [
+        (a, b)
+        for entries in by_path.values()
+        for i, a in enumerate(entries)
+        for b in entries[i + 1 :]
+    ]
+    for tree in trees:
+        for path, entries in by_path.items():
+            if path == tree[1].path or path.startswith(tree[1].path.rstrip("/") + "/"):
+                pairs += [(tree, e) if at[tree[0].id] < at[e[0].id] else (e, tree) for e in entries]
+    for (q, qa), (p, pa) in pairs:
+        if p.id == q.id or (q.id, p.id) in reported or (p.id, q.id) in reported:
+            continue
+        if qa.is_dir is not None and pa.is_dir is not None and qa.is_dir != pa.is_dir:
+            continue
+        differ = [k for k in qa.values if k in pa.values and qa.values[k] != pa.values[k]]
+        if not differ:
+            continue
+        reported.add((q.id, p.id))
+        later, earlier = (p, q) if at[q.id] < at[p.id] else (q, p)
+        shown = ", ".join(f"{k} ({qa.values[k]} vs {pa.values[k]})" for k in differ)
+        ctx.diagnostics.append(
+            diag(
+                m.CONFLICT,
+                later.origin[0] if later.origin else None,
+                a=f"{earlier.id} ({earlier.kind})",
+                b=f"{later.id} ({later.kind})",
+                thing=f"the {' and '.join(differ)} of {(qa if pa.below else pa).path}",
+                notes=[(f"{earlier.id} declares it here", earlier.origin[0])]
+                if earlier.origin
+                else [],
+                hint=f"they differ in {shown}: applied in turn they would change it back and "
+                "forth on every run; give both the same value, or set it in one of them",
+            )
+        )

@@ -14,12 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from specops.compiler.catalog import MODE_HINT, arg, check_octal_mode
+from specops.compiler.catalog import MODE_HINT, PathAttrs, arg, check_octal_mode
 
 from .command import Command, sh
 from .facts import FactRef, Facts
 from .files_facts import Content, FileContent, FileInfo, FileStat, FileType
-from .operation import Action, Change, Operation, PlanError, register
+from .operation import Action, Change, Operation, PlanError, attrs_of, register
 from .writes import sha256, write_file, write_if_unchanged
 
 
@@ -130,6 +130,9 @@ class Directory(Operation[DirectoryArgs]):
     refers = (("user", "user"), ("group", "group"))
     container = True
 
+    def attributes(self, a: DirectoryArgs) -> list[PathAttrs]:
+        return attrs_of(a.path, a.mode, a.user, a.group, is_dir=True)
+
     def facts(self, a: DirectoryArgs) -> list[FactRef[Any]]:
         return [FileInfo.ref(path=a.path)]
 
@@ -185,6 +188,9 @@ class File(Operation[FileArgs]):
     identity = ("path",)
     resource = "path"
     refers = (("user", "user"), ("group", "group"))
+
+    def attributes(self, a: FileArgs) -> list[PathAttrs]:
+        return attrs_of(a.path, a.mode, a.user, a.group)
 
     def facts(self, a: FileArgs) -> list[FactRef[Any]]:
         refs: list[FactRef[Any]] = [FileInfo.ref(path=a.path)]

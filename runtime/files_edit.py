@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from specops.compiler.catalog import arg
+from specops.compiler.catalog import PathAttrs, arg
 
 from .facts import FactRef, Facts
 from .files import check_regex
@@ -28,7 +28,7 @@ from .managed import (
     text_of,
     user_arg,
 )
-from .operation import Change, Operation, PlanError, check_one_line, register
+from .operation import Change, Operation, PlanError, attrs_of, check_one_line, register
 
 
 def _lines(text: str) -> str:
@@ -172,6 +172,9 @@ class Block(_Edit):
     create = True
     refers = (("user", "user"), ("group", "group"))
 
+    def attributes(self, a: BlockArgs) -> list[PathAttrs]:
+        return attrs_of(a.path, a.mode, a.user, a.group)
+
     def edit(self, a: BlockArgs, text: str) -> str:
         return edit_block(text, a)
 
@@ -250,6 +253,9 @@ class Ini(_Edit):
     part_of = ("files.file", "content")
     create = True
 
+    def attributes(self, a: IniArgs) -> list[PathAttrs]:
+        return attrs_of(a.path, a.mode)
+
     def edit(self, a: IniArgs, text: str) -> str:
         return edit_ini(text, a)
 
@@ -308,6 +314,9 @@ class KeyValue(_Edit):
     resource = "path"
     part_of = ("files.file", "content")
     create = True
+
+    def attributes(self, a: KeyValueArgs) -> list[PathAttrs]:
+        return attrs_of(a.path, a.mode)
 
     def edit(self, a: KeyValueArgs, text: str) -> str:
         return edit_keyvalue(text, a)

@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 import jinja2.sandbox
 
-from specops.compiler.catalog import arg
+from specops.compiler.catalog import PathAttrs, arg
 
 from .command import Command, raw, sh
 from .facts import FactRef, Facts
@@ -35,7 +35,7 @@ from .managed import (
     path_arg,
     user_arg,
 )
-from .operation import Action, Change, Operation, PlanError, register
+from .operation import Action, Change, Operation, PlanError, attrs_of, register
 from .writes import _owner, sha256, write_file
 
 
@@ -102,6 +102,9 @@ class Template(Operation[TemplateArgs]):
     identity = ("path",)
     resource = "path"
     refers = (("user", "user"), ("group", "group"))
+
+    def attributes(self, a: TemplateArgs) -> list[PathAttrs]:
+        return attrs_of(a.path, a.mode, a.user, a.group)
 
     def facts(self, a: TemplateArgs) -> list[FactRef[Any]]:
         return [*content_facts(a.path), OsRelease.ref(), Uname.ref()]
@@ -358,6 +361,9 @@ class Download(Operation[DownloadArgs]):
     identity = ("path",)
     resource = "path"
     refers = (("user", "user"), ("group", "group"))
+
+    def attributes(self, a: DownloadArgs) -> list[PathAttrs]:
+        return attrs_of(a.path, a.mode, a.user, a.group)
 
     def facts(self, a: DownloadArgs) -> list[FactRef[Any]]:
         return content_facts(a.path)

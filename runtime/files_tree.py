@@ -10,14 +10,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from specops.compiler.catalog import arg
+from specops.compiler.catalog import PathAttrs, arg
 
 from .command import Command, raw, sh
 from .facts import FactRef, Facts
 from .files import check_absolute
 from .files_facts import FileInfo, FileStat, Tree, TreeEntry
 from .managed import group_arg, mode_arg, user_arg
-from .operation import Action, Change, Operation, PlanError, register
+from .operation import Action, Change, Operation, PlanError, attrs_of, register
 from .reach import Reach, of_paths
 from .writes import _owner
 
@@ -99,6 +99,16 @@ class Attrs(Operation[AttrsArgs]):
     resource = "path"
     tree = True
     refers = (("user", "user"), ("group", "group"))
+
+    def attributes(self, a: AttrsArgs) -> list[PathAttrs]:
+        own = attrs_of(a.path, a.dir_mode, a.user, a.group, is_dir=True)
+        below = [
+            PathAttrs(a.path, {k: v for k, v in (("user", a.user), ("group", a.group)) if v}, True)
+        ]
+        for mode, is_dir in ((a.file_mode, False), (a.dir_mode, True)):
+            if mode:
+                below.append(PathAttrs(a.path, {"mode": format(int(mode, 8), "04o")}, True, is_dir))
+        return own + [b for b in below if b.values]
 
     def facts(self, a: AttrsArgs) -> list[FactRef[Any]]:
         return [Tree.ref(path=a.path), FileInfo.ref(path=a.path)]

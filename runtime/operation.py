@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
-from specops.compiler.catalog import Catalog, OpType
+from specops.compiler.catalog import Catalog, OpType, PathAttrs
 
 from .command import Command
 from .facts import FactRef, Facts
@@ -70,6 +70,20 @@ def check_one_line(v: Any) -> str | None:
     return None
 
 
+def attrs_of(
+    path: str,
+    mode: str | None = None,
+    user: str | None = None,
+    group: str | None = None,
+    *,
+    is_dir: bool = False,
+) -> list[PathAttrs]:
+    """What an op that writes ``path`` says of its mode and owner (``Operation.attributes``)."""
+    values = {"mode": format(int(mode, 8), "04o")} if mode else {}
+    values |= {k: v for k, v in (("user", user), ("group", group)) if v}
+    return [PathAttrs(path, values, is_dir=is_dir)] if values else []
+
+
 class PlanError(Exception):
     """The host is in a state this op refuses to change (reported against the op)."""
 
@@ -102,6 +116,10 @@ class Operation(Generic[A]):
         """Fact values once this op has run (only the ones later ops may read)."""
         return {}
 
+    def attributes(self, a: A) -> list[PathAttrs]:
+        """The files this op writes and the mode and owner it gives them (conflict checks)."""
+        return []
+
     def reach(self, a: A) -> Reach:
         """What this op may change, when it runs, beyond what ``effects`` predicts.
 
@@ -133,13 +151,20 @@ def register(cls: OpClass) -> OpClass:
         and _source(type(old)) == _source(cls)
         and (type(old).__qualname__ == cls.__qualname__)
     )
+    op = cls()
+    attributes = None
+    if cls.attributes is not Operation.attributes:
+
+        def attributes(raw: Mapping[str, Any]) -> list[PathAttrs]:
+            return op.attributes(op.args(raw))
+
     optype = OpType(
         cls.kind, cls.Args, cls.__doc__ or "", cls.identity, builtin,
         resource=cls.resource, part_of=cls.part_of, container=cls.container, merge=cls.merge,
-        tree=cls.tree, refers=cls.refers, makes_dir=cls.makes_dir,
+        tree=cls.tree, refers=cls.refers, makes_dir=cls.makes_dir, attributes=attributes,
     )  # fmt: skip
     CATALOG.register(optype, again)
-    OPERATIONS[cls.kind] = cls()
+    OPERATIONS[cls.kind] = op
     return cls
 
 

@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from specops.compiler.catalog import arg
+from specops.compiler.catalog import PathAttrs, arg
 
 from .command import raw, sh
 from .facts import FactRef, Facts
 from .files import check_absolute, unified_diff
 from .files_facts import FileInfo, FileStat
 from .managed import content_effects, content_facts, current, encode, ensure_content, text_of
-from .operation import Action, Change, Operation, PlanError, check_one_line, register
+from .operation import Action, Change, Operation, PlanError, attrs_of, check_one_line, register
 from .reach import ANYTHING, Reach, of_paths
 from .server import guard_done, guard_effects, guard_facts, guarded
 from .server_facts import Crontab, Mount, Mounts
@@ -320,6 +320,9 @@ class Limits(Operation[LimitsArgs]):
     kind = "server.limits"
     Args = LimitsArgs
     identity = ("name",)
+
+    def attributes(self, a: LimitsArgs) -> list[PathAttrs]:
+        return attrs_of(_limits_path(a), "0644")
 
     def facts(self, a: LimitsArgs) -> list[FactRef[Any]]:
         return content_facts(_limits_path(a))

@@ -13,12 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from specops.compiler.catalog import arg
+from specops.compiler.catalog import PathAttrs, arg
 
 from .command import Command, Part, raw, sh
 from .facts import FactRef, Facts
 from .managed import content_effects, content_facts, ensure_content
-from .operation import Action, Change, Operation, PlanError, register
+from .operation import Action, Change, Operation, PlanError, attrs_of, register
 from .reach import NOTHING, Reach, of_paths
 from .server_facts import Group, Groups, User, Users
 
@@ -281,6 +281,9 @@ class Sudoers(Operation[SudoersArgs]):
     kind = "server.sudoers"
     Args = SudoersArgs
     identity = ("name",)
+
+    def attributes(self, a: SudoersArgs) -> list[PathAttrs]:
+        return attrs_of(_sudoers_path(a), "0440", "root", "root")
 
     def facts(self, a: SudoersArgs) -> list[FactRef[Any]]:
         return content_facts(_sudoers_path(a))

@@ -13,14 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from specops.compiler.catalog import arg
+from specops.compiler.catalog import PathAttrs, arg
 
 from .command import Command, raw, sh
 from .facts import Fact, FactRef, Facts
 from .files import check_absolute
 from .files_facts import FileInfo, FileStat
 from .managed import content_effects, content_facts, current, encode, ensure_content, text_of
-from .operation import Action, Change, Operation, check_one_line, register
+from .operation import Action, Change, Operation, attrs_of, check_one_line, register
 from .reach import Reach, of_paths
 from .server_users import check_name
 
@@ -286,6 +286,9 @@ class SshdOption(Operation[SshdOptionArgs]):
     kind = "ssh.sshd_option"
     Args = SshdOptionArgs
     identity = ("name",)
+
+    def attributes(self, a: SshdOptionArgs) -> list[PathAttrs]:
+        return attrs_of(_sshd_path(a), "0644")
 
     def facts(self, a: SshdOptionArgs) -> list[FactRef[Any]]:
         return content_facts(_sshd_path(a))

@@ -13,12 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from specops.compiler.catalog import arg
+from specops.compiler.catalog import PathAttrs, arg
 
 from .command import Command, sh
 from .facts import FactRef, Facts
 from .managed import content_effects, content_facts, ensure_content
-from .operation import Action, Change, Operation, check_one_line, register
+from .operation import Action, Change, Operation, attrs_of, check_one_line, register
 from .reach import SERVICE, Reach
 from .systemd_facts import Unit, UnitState
 
@@ -155,6 +155,9 @@ class UnitFile(Operation[UnitArgs]):
     Args = UnitArgs
     identity = ("name",)
 
+    def attributes(self, a: UnitArgs) -> list[PathAttrs]:
+        return attrs_of(_unit_path(a.name), "0644")
+
     def facts(self, a: UnitArgs) -> list[FactRef[Any]]:
         return [*content_facts(_unit_path(a.name)), Unit.ref(name=a.name)]
 
@@ -197,6 +200,9 @@ class Dropin(Operation[DropinArgs]):
     kind = "systemd.dropin"
     Args = DropinArgs
     identity = ("unit", "name")
+
+    def attributes(self, a: DropinArgs) -> list[PathAttrs]:
+        return attrs_of(_dropin_path(a), "0644")
 
     def facts(self, a: DropinArgs) -> list[FactRef[Any]]:
         return content_facts(_dropin_path(a))
