@@ -28,8 +28,8 @@ LOCAL_NAME = "@local"
 # How a host is reached: exactly one of these keys (``local = true`` takes a boolean).
 CONNECTOR_KEYS = tuple(KINDS)
 # Connection options: key and known_hosts for ssh, tag for an image build.
-_HOST_KEYS = {*CONNECTOR_KEYS, "vars", "key", "known_hosts", "tag"}
-_GROUP_KEYS = {"hosts", "vars"}
+_HOST_KEYS = {*CONNECTOR_KEYS, "vars", "key", "known_hosts", "tag", "become"}
+_GROUP_KEYS = {"hosts", "vars", "become"}
 _SSH_RE = re.compile(
     r"^(?:(?P<user>[^@\s:]+)@)?(?P<address>[^@\s:\[\]]+|\[[0-9a-fA-F:]+\])(?::(?P<port>\d{1,5}))?$"
 )
@@ -41,6 +41,7 @@ class Host:
     connection: Connection
     vars: dict[str, Any] = field(default_factory=dict)
     span: Span | None = None
+    become: bool | str | None = None  # the default of its ops (None: the groups')
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Group:
     hosts: tuple[str, ...]
     vars: dict[str, Any] = field(default_factory=dict)
     span: Span | None = None
+    become: bool | str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,17 @@ class Inventory:
     def names(self) -> list[str]:
         return [h.name for h in self.hosts] + [g.name for g in self.groups]
 
+    def become_of(self, host: str) -> bool | str:
+        """The ``become`` of ``host``'s ops that set none: the host's, else its innermost
+        group's (as group vars go), else false."""
+        h = next((x for x in self.hosts if x.name == host), None)
+        if h is not None and h.become is not None:
+            return h.become
+        for g in reversed(self.groups_of(host)):
+            if g.become is not None:
+                return g.become
+        return False
+
 
 DEFAULT_INVENTORY = Inventory((Host(LOCAL_NAME, LOCAL),))
 
@@ -134,6 +147,24 @@ def _shape(
         )
     )
     return False
+
+
+def _become(
+    c: Collector, doc: Document, path: tuple[str, ...], body: dict[str, Any], what: str
+) -> bool | str | None:
+    value = body.get("become")
+    if value is None or (isinstance(value, bool | str) and value != ""):
+        return value
+    c.add(
+        diag(
+            m.WRONG_SHAPE,
+            doc.span((*path, "become")),
+            what=f'"become" of {what}',
+            expected="true or a user name",
+            got=type(value).__name__,
+        )
+    )
+    return None
 
 
 def _connection(c: Collector, doc: Document, name: str, body: dict[str, Any]) -> Connection | None:
@@ -236,7 +267,8 @@ def read_inventory(doc: Document, c: Collector) -> Inventory:
             if conn and _shape(
                 c, doc, ("hosts", name, "vars"), hvars, dict, f"vars of host {name}"
             ):
-                hosts.append(Host(name, conn, hvars, doc.key_span(("hosts", name))))
+                become = _become(c, doc, ("hosts", name), body, f"host {name}")
+                hosts.append(Host(name, conn, hvars, doc.key_span(("hosts", name)), become))
     groups: list[Group] = []
     known = {h.name for h in hosts}
     if _shape(c, doc, ("groups",), raw_groups, dict, "[groups]"):
@@ -263,7 +295,10 @@ def read_inventory(doc: Document, c: Collector) -> Inventory:
                             hint=suggest(str(member), known | group_names),
                         )
                     )
-            groups.append(Group(name, tuple(members), gvars, doc.key_span(("groups", name))))
+            become = _become(c, doc, ("groups", name), body, f"group {name}")
+            groups.append(
+                Group(name, tuple(members), gvars, doc.key_span(("groups", name)), become)
+            )
     for g in groups:
         if g.name in known:
             c.add(

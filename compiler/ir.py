@@ -74,6 +74,10 @@ class OpNode:
     # The ids of the ops the optimizer merged into this node (empty when it was
     # not merged): the runtime reports an outcome for each of them.
     parts: tuple[str, ...] = ()
+    # Where each edge was declared: a required id -> its ``requires`` entry (or the
+    # other op's ``before`` entry), so a cycle points at the entries that make it.
+    # Not part of the IR's canonical form.
+    edge_spans: Mapping[str, Span] = field(default_factory=dict, compare=False, repr=False)
 
     def to_json(self, origins: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -179,6 +179,11 @@ def _round(
     return Program(tuple(out))
 
 
+def _entry_span(doc: Document, path: Path, i: int) -> Span:
+    """The span of entry ``i`` of a list at ``path`` (of the whole value if it is one name)."""
+    return doc.span((*path, i)) if (*path, i) in doc.spans else doc.span(path)
+
+
 def _include_allows(low: Lowering, ev: Evaluator, host: Host, ctx: Context, c: Collector) -> bool:
     for inc in ctx.includes:
         if inc.hosts is not None and host.name not in _hosts_of(
@@ -237,6 +242,8 @@ def _lower_op(
 
     names = low.reuse.names(unit, decl, parse, low.functions)
     key = low.reuse.key(unit, decl, names, scope.values) if names is not None else None
+    if key is not None and decl.become is None:  # the host's default goes into the node
+        key = (key, low.inventory.become_of(host.name))
     if key is None:
         return _lower_decl(low, ev, host, unit, decl, scope, ids)
     done = low.reuse.get(key)
@@ -263,7 +270,11 @@ def _lower_decl(
     items: list[tuple[str | None, dict[str, Any]]] = [(None, {})]
     if decl.for_each is not None:
         path = (*decl.path, "for_each")
-        ok, coll = ev.guarded(partial(ev.expression, doc, path, decl.for_each, scope.values))
+        each = decl.for_each
+        if isinstance(each, str):
+            ok, coll = ev.guarded(partial(ev.expression, doc, path, each, scope.values))
+        else:  # a literal list or map: the templates inside it are rendered
+            ok, coll = ev.guarded(partial(ev.value, doc, path, each, scope.values))
         if not ok:
             return []
         plain, hidden = reveal(coll)
@@ -279,7 +290,7 @@ def _lower_decl(
                     m.FOR_EACH_TYPE,
                     doc.span(path),
                     got=kind(plain),
-                    hint="for_each = \"['a', 'b']\" or the name of a list or map variable",
+                    hint='for_each = ["a", "b"], "[\'a\', \'b\']" or the name of a list or map',
                 )
             )
             return []
@@ -342,6 +353,12 @@ def _lower_decl(
             w: tuple(r for r in (resolve(ctx, x, ids) for x in getattr(decl, w)) if r)
             for w in ("requires", "before", "notify")
         }
+        edge_spans = {
+            (r if w == "requires" else f"before:{r}"): _entry_span(doc, (*decl.path, w), i)
+            for w in ("requires", "before")
+            for i, x in enumerate(getattr(decl, w))
+            if (r := resolve(ctx, x, ids))
+        }
         node = OpNode(
             id=op_id,
             kind=decl.kind,
@@ -352,9 +369,10 @@ def _lower_decl(
             tags=tuple(dict.fromkeys(decl.tags + ctx.tags)),
             sensitive=tuple(p for ps in secret.values() for p in ps),
             desc=decl.desc,
-            become=decl.become,
+            become=decl.become if decl.become is not None else low.inventory.become_of(host.name),
             origin=(decl.span,),
             secrets=_secrets_in(known, raw, secret),
+            edge_spans=edge_spans,
         )
         out.append((node, refs["before"]))
     return out

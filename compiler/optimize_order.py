@@ -246,7 +246,13 @@ def _cycle(
 def _cycle_error(ops: tuple[OpNode, ...], index: dict[str, int], cycle: list[Edge]) -> Diagnostic:
     first = ops[index[cycle[0].after]]
     names = [e.after for e in cycle] + [cycle[0].after]
-    notes = [(e.reason, ops[index[e.after]].origin[0]) for e in cycle if ops[index[e.after]].origin]
+    notes = []
+    for e in cycle:
+        after = ops[index[e.after]]
+        # at the requires (or before) entry that makes the edge, else at the op
+        span = after.edge_spans.get(e.before) or (after.origin[0] if after.origin else None)
+        if span is not None:
+            notes.append((e.reason, span))
     inferred = any(e.kind != "requires" for e in cycle)
     return diag(
         m.CYCLE,
@@ -254,6 +260,6 @@ def _cycle_error(ops: tuple[OpNode, ...], index: dict[str, int], cycle: list[Edg
         what="ops",
         cycle=" -> ".join(names),
         notes=notes,
-        hint="remove one of these requires"
+        hint="remove one of these requires (or before) entries"
         + ("; the other edges follow from what the ops manage" if inferred else ""),
     )

@@ -54,6 +54,7 @@ class Recorder:
     host: HostInfo
     collector: Collector
     ops: list[OpNode] = field(default_factory=list)
+    become: bool | str = False  # the host's (or its groups') default for ops without _become
 
     def record(self, kind: str, kwargs: dict[str, Any]) -> None:
         span = call_span(self.file)
@@ -111,7 +112,7 @@ class Recorder:
                 requires=tuple(_as_list(options.get("_requires"))),
                 notify=tuple(_as_list(options.get("_notify"))),
                 handler=bool(options.get("_handler", False)),
-                become=options.get("_become", False),
+                become=options.get("_become", self.become),
                 tags=tuple(_as_list(options.get("_tags"))),
                 desc=options.get("_desc"),
                 sensitive=secret,
@@ -250,6 +251,7 @@ def run_deploy(
             groups = tuple(g.name for g in inventory.groups_of(host.name))
             view = HostFacts(facts, host.name)
             rec = Recorder(file, catalog, HostInfo(host.name, hvars, groups, view), c)
+            rec.become = inventory.become_of(host.name)
             with recording(rec):
                 try:
                     runpy.run_path(file, run_name="__specops_deploy__")

@@ -17,6 +17,7 @@ from .assemble import Context, PyUnit, Unit
 from .catalog import Catalog
 from .diagnostics import Collector, diag, suggest
 from .ir import OpNode
+from .source import Span
 from .spec import OpDecl
 
 Lowered = tuple[OpNode, tuple[str, ...]]  # a node and the ids it must run before
@@ -96,15 +97,30 @@ def expand_refs(lowered: list[Lowered]) -> list[OpNode]:
 
     ids = {n.id for n in nodes}
     befores: dict[str, list[str]] = {}
+    before_spans: dict[tuple[str, str], Span] = {}  # (later, earlier) -> the before entry
     for n, before in lowered:
-        for b in expand(before):
-            befores.setdefault(b, []).append(n.id)
+        for b in before:
+            for x in expand((b,)):
+                befores.setdefault(x, []).append(n.id)
+                if f"before:{b}" in n.edge_spans:
+                    before_spans[(x, n.id)] = n.edge_spans[f"before:{b}"]
     out = []
     for n in nodes:
         requires = expand((*n.requires, *befores.get(n.id, []))) if n.requires or befores else ()
         notify = expand(n.notify) if n.notify else ()
         same = requires == n.requires and notify == n.notify
-        out.append(n if same else replace(n, requires=requires, notify=notify))
+        if same:
+            out.append(n)
+            continue
+        spans = dict(n.edge_spans)
+        for r in n.requires:
+            for x in by_base.get(r, ()):
+                if r in n.edge_spans:
+                    spans.setdefault(x, n.edge_spans[r])
+        for r in befores.get(n.id, ()):
+            if (n.id, r) in before_spans:
+                spans.setdefault(r, before_spans[(n.id, r)])
+        out.append(replace(n, requires=requires, notify=notify, edge_spans=spans))
     return out
 
 

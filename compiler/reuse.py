@@ -132,8 +132,11 @@ class Reuse:
         try:
             for path, text in _strings(decl.path, decl.args):
                 found.update(names_in(parse(path, text, False)))
+            if isinstance(decl.for_each, list | dict):  # a literal: templates inside it
+                for path, text in _strings((*decl.path, "for_each"), decl.for_each):
+                    found.update(names_in(parse(path, text, False)))
             for key, expr in (("when", decl.when), ("for_each", decl.for_each)):
-                if expr is not None:
+                if isinstance(expr, str):
                     found.update(names_in(parse((*decl.path, key), expr, True)))
         except SpecError:
             return None  # reported when the op is lowered

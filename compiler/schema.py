@@ -129,6 +129,10 @@ def spec_schema(catalog: Catalog) -> dict[str, Any]:
             "key": {"type": "string", "description": "SSH identity file."},
             "known_hosts": {"type": "string", "description": "A known_hosts file for this host."},
             "tag": {"type": "string", "description": "Name of the image an image build makes."},
+            "become": {
+                "type": ["boolean", "string"],
+                "description": "Default become of this host's ops (an op's own wins).",
+            },
             "vars": {"type": "object"},
         },
         "additionalProperties": False,
@@ -142,6 +146,10 @@ def spec_schema(catalog: Catalog) -> dict[str, Any]:
                 "description": "Hosts or groups.",
             },
             "vars": {"type": "object"},
+            "become": {
+                "type": ["boolean", "string"],
+                "description": "Default become of the group's hosts' ops (host and op win).",
+            },
         },
         "additionalProperties": False,
     }

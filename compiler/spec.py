@@ -50,13 +50,13 @@ class OpDecl:
     handler: bool = False
     hosts: tuple[str, ...] | None = None
     when: str | None = None
-    for_each: str | None = None
+    for_each: str | list[Any] | dict[str, Any] | None = None  # an expression, or a literal
     requires: tuple[str, ...] = ()
     before: tuple[str, ...] = ()
     notify: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     desc: str | None = None
-    become: bool | str = False  # true: root; a name: that user (sudo)
+    become: bool | str | None = None  # true: root; a name: that user (sudo); None: the host's
 
     @property
     def span(self) -> Span:
@@ -128,14 +128,12 @@ def _expr(c: Collector, doc: Document, path: DocPath, v: Any, what: str) -> str 
         return v
     if isinstance(v, bool):  # `when = true` is a fine constant
         return "true" if v else "false"
+    key = str(path[-1])
+    example = "facts.os.id == 'debian'" if key == "when" else "['a', 'b']"
+    yaml = Path(doc.file).suffix in (".yaml", ".yml")
+    written = f'{key}: "{example}"' if yaml else f'{key} = "{example}"'
     _shape_error(
-        c,
-        doc,
-        path,
-        what,
-        "an expression in a string",
-        v,
-        hint="write it as a string: when = \"facts.os.id == 'debian'\"",
+        c, doc, path, what, "an expression in a string", v, hint=f"write it as a string: {written}"
     )
     return None
 
@@ -259,10 +257,12 @@ def _read_op(c: Collector, doc: Document, section: str, op_id: str, body: Any) -
         if key in body:
             fields[key] = _names(c, doc, (*path, key), body[key], f'"{key}" of {op_id}')
     for key in ("when", "for_each"):
-        if key in body:
+        if key == "for_each" and isinstance(body.get(key), list | dict):
+            fields[key] = body[key]  # a literal list or map, as Ansible's loop takes
+        elif key in body:
             fields[key] = _expr(c, doc, (*path, key), body[key], f'"{key}" of {op_id}')
-    become = body.get("become", False)
-    if not isinstance(become, bool | str) or become == "":
+    become = body.get("become")
+    if become is not None and (not isinstance(become, bool | str) or become == ""):
         _shape_error(
             c,
             doc,
@@ -272,7 +272,7 @@ def _read_op(c: Collector, doc: Document, section: str, op_id: str, body: Any) -
             become,
             hint='become = true runs the op as root through sudo; become = "app" as app',
         )
-        become = False
+        become = None
     desc = body.get("desc")
     if desc is not None and not isinstance(desc, str):
         _shape_error(c, doc, (*path, "desc"), f'"desc" of {op_id}', "a string", desc)

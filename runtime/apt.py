@@ -62,7 +62,11 @@ class PackagesArgs:
         "and something is to be installed.",
     )
     cache_valid_time: int = arg(3600, doc="Seconds the package lists count as fresh.")
-    install_recommends: bool = arg(False, doc="Also install recommended packages.")
+    install_recommends: bool = arg(
+        True,
+        doc="Install recommended packages too, as apt-get does by default "
+        "(false adds --no-install-recommends).",
+    )
     purge: bool = arg(False, doc="With state = absent, also remove configuration files.")
 
 

@@ -20,7 +20,7 @@ from .command import Command, sh
 from .facts import FactRef, Facts
 from .files_facts import Content, FileContent, FileInfo, FileStat, FileType
 from .operation import Action, Change, Operation, PlanError, attrs_of, register
-from .writes import sha256, write_file, write_if_unchanged
+from .writes import sha256, validate_arg, write_file, write_if_unchanged
 
 
 def check_absolute(v: Any) -> str | None:
@@ -173,6 +173,7 @@ class FileArgs:
     mode: str | None = _mode()
     user: str | None = _owner_user()
     group: str | None = _owner_group()
+    validate: str | None = validate_arg()
 
 
 @register
@@ -205,7 +206,15 @@ class File(Operation[FileArgs]):
         new = a.content.encode("utf-8") if a.content is not None else None
         if st is None:
             data = new if new is not None else b""
-            cmd = write_file(a.path, data, mode=a.mode, user=a.user, group=a.group, existing=False)
+            cmd = write_file(
+                a.path,
+                data,
+                mode=a.mode,
+                user=a.user,
+                group=a.group,
+                existing=False,
+                validate=a.validate if new is not None else None,
+            )
             size = f" ({len(data)} bytes)" if new is not None else ""
             diff = unified_diff(a.path, None, data) if new else None
             return [Change(Action.CREATE, f"create file {a.path}{size}", (cmd,), diff)]
@@ -214,7 +223,13 @@ class File(Operation[FileArgs]):
             if cur is None or cur.sha256 != sha256(new):
                 old = cur.data if cur is not None else None
                 cmd = write_file(
-                    a.path, new, mode=a.mode, user=a.user, group=a.group, existing=True
+                    a.path,
+                    new,
+                    mode=a.mode,
+                    user=a.user,
+                    group=a.group,
+                    existing=True,
+                    validate=a.validate,
                 )
                 diff = (
                     unified_diff(a.path, old, new)
@@ -256,6 +271,7 @@ class LineArgs:
         check=check_regex,
     )
     present: bool = arg(True, doc="false removes the line (and lines matching `regex`).")
+    validate: str | None = validate_arg()
 
 
 def edit_lines(text: str, a: LineArgs) -> str:
@@ -310,7 +326,7 @@ class Line(Operation[LineArgs]):
                 Change(
                     Action.CREATE,
                     f"create {a.path} with line {a.line!r}",
-                    (write_if_unchanged(a.path, None, new),),
+                    (write_if_unchanged(a.path, None, new, validate=a.validate),),
                     unified_diff(a.path, None, new),
                 )
             ]
@@ -333,7 +349,7 @@ class Line(Operation[LineArgs]):
             Change(
                 Action.UPDATE,
                 f"{what} in {a.path}",
-                (write_if_unchanged(a.path, cur.data, new),),
+                (write_if_unchanged(a.path, cur.data, new, validate=a.validate),),
                 unified_diff(a.path, cur.data, new),
             )
         ]

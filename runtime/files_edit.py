@@ -29,6 +29,7 @@ from .managed import (
     user_arg,
 )
 from .operation import Change, Operation, PlanError, attrs_of, check_one_line, register
+from .writes import validate_arg
 
 
 def _lines(text: str) -> str:
@@ -66,7 +67,15 @@ class _Edit(Operation[Any]):
             return []
         mode, user, group = _attrs(a)
         return ensure_content(
-            a.path, encode(new), f, mode=mode, user=user, group=group, exact=False, what=self.what
+            a.path,
+            encode(new),
+            f,
+            mode=mode,
+            user=user,
+            group=group,
+            exact=False,
+            what=self.what,
+            validate=a.validate,
         )
 
     def effects(self, a: Any, f: Facts) -> Mapping[FactRef[Any], Any]:
@@ -93,6 +102,7 @@ class ReplaceArgs:
     )
     replace: str = arg(doc=r"Replacement; \1 or \g<name> insert groups.")
     count: int = arg(0, doc="At most this many replacements (0: all).")
+    validate: str | None = validate_arg()
 
 
 @register
@@ -133,6 +143,7 @@ class BlockArgs:
     mode: str | None = mode_arg()
     user: str | None = user_arg()
     group: str | None = group_arg()
+    validate: str | None = validate_arg()
 
 
 def markers(a: BlockArgs) -> tuple[str, str]:
@@ -192,6 +203,7 @@ class IniArgs:
     value: str = arg("", doc="Option value.", check=check_one_line)
     present: bool = arg(True, doc="false removes the option.")
     mode: str | None = mode_arg()
+    validate: str | None = validate_arg()
 
 
 SECTION = re.compile(r"^\s*\[(.+?)\]\s*$")
@@ -280,6 +292,7 @@ class KeyValueArgs:
     separator: str = arg("=", doc='Between key and value, e.g. "=" or " ".', check=check_one_line)
     present: bool = arg(True, doc="false removes the key.")
     mode: str | None = mode_arg()
+    validate: str | None = validate_arg()
 
 
 def edit_keyvalue(text: str, a: KeyValueArgs) -> str:

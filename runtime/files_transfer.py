@@ -36,7 +36,7 @@ from .managed import (
     user_arg,
 )
 from .operation import Action, Change, Operation, PlanError, attrs_of, register
-from .writes import _owner, sha256, write_file
+from .writes import _owner, sha256, validate_arg, write_file
 
 
 def _read(src: str, what: str) -> bytes:
@@ -62,10 +62,17 @@ class TemplateArgs:
     mode: str | None = mode_arg()
     user: str | None = user_arg()
     group: str | None = group_arg()
+    validate: str | None = validate_arg()
 
 
+# As Ansible renders: the newline after a block tag ({% if %}, {% for %}) is dropped
+# (trim_blocks), leading whitespace before one is kept (no lstrip_blocks), and a
+# final newline stays.
 _ENV = jinja2.sandbox.SandboxedEnvironment(
-    undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False
+    undefined=jinja2.StrictUndefined,
+    keep_trailing_newline=True,
+    autoescape=False,
+    trim_blocks=True,
 )
 
 
@@ -90,9 +97,11 @@ class Template(Operation[TemplateArgs]):
     The template sees each entry of ``vars`` as a name (and all of them as ``vars``),
     plus ``facts``: ``facts.os`` (/etc/os-release, lower-case keys), ``facts.hostname``,
     ``facts.arch`` and ``facts.kernel``. Rendering is sandboxed and strict: an
-    undefined name is an error, never an empty string. The spec's variables (all but
-    the sensitive ones) and ``host.name`` are in scope; pass a secret in ``vars`` to
-    use it, and the op's diff is then hidden.
+    undefined name is an error, never an empty string. As in Ansible, the newline
+    after a block tag (``{% if %}``, ``{% for %}``) is dropped (Jinja's ``trim_blocks``)
+    and the final newline is kept, so Ansible templates render the same. The spec's
+    variables (all but the sensitive ones) and ``host.name`` are in scope; pass a
+    secret in ``vars`` to use it, and the op's diff is then hidden.
     Example: ``[ops.vhost] op = "files.template"  src = "templates/vhost.conf.j2"
     path = "/etc/apache2/sites-available/app.conf"  vars = { port = "${port}" }``
     """
@@ -115,7 +124,14 @@ class Template(Operation[TemplateArgs]):
 
     def plan(self, a: TemplateArgs, f: Facts) -> list[Change]:
         return ensure_content(
-            a.path, self._data(a, f), f, mode=a.mode, user=a.user, group=a.group, what="file"
+            a.path,
+            self._data(a, f),
+            f,
+            mode=a.mode,
+            user=a.user,
+            group=a.group,
+            what="file",
+            validate=a.validate,
         )
 
     def effects(self, a: TemplateArgs, f: Facts) -> Mapping[FactRef[Any], Any]:

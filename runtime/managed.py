@@ -75,18 +75,21 @@ def ensure_content(
     exact: bool = True,
     what: str = "file",
     parents: bool = False,
+    validate: str | None = None,
 ) -> list[Change]:
     """Changes that make ``path`` hold ``data`` with the given mode and owner.
 
-    ``parents`` creates missing parent directories of a new file (mode 0755).
+    ``parents`` creates missing parent directories of a new file (mode 0755);
+    ``validate`` checks a new content before it replaces the file (``validate_arg``).
     """
+    v = validate
     st, cur = current(path, f)
     if st is None:
         cmd = (
-            write_file(path, data, mode=mode, user=user, group=group, existing=False)
+            write_file(path, data, mode=mode, user=user, group=group, existing=False, validate=v)
             if exact
             # an edit planned against no file must not replace one that appeared since
-            else write_if_unchanged(path, None, data, mode=mode, user=user, group=group)
+            else write_if_unchanged(path, None, data, mode=mode, user=user, group=group, validate=v)
         )
         mk = [sh("mkdir", "-p", "--", posixpath.dirname(path))] if parents else []
         return [
@@ -100,10 +103,12 @@ def ensure_content(
     if cur is None or cur.sha256 != sha256(data):
         old = cur.data if cur is not None else None
         if exact or cur is None:
-            cmd = write_file(path, data, mode=mode, user=user, group=group, existing=True)
+            cmd = write_file(
+                path, data, mode=mode, user=user, group=group, existing=True, validate=v
+            )
             cmds: tuple[Command, ...] = (cmd,)
         else:
-            cmds = (write_if_unchanged(path, old, data),)
+            cmds = (write_if_unchanged(path, old, data, validate=v),)
             cmds += tuple(
                 c for ch in attr_changes(path, st, mode, user, group) for c in ch.commands
             )

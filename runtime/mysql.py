@@ -21,6 +21,8 @@ from .operation import Action, Change, Operation, register
 
 IDENT = re.compile(r"^[A-Za-z0-9_]{1,64}$")
 HOST = re.compile(r"^[A-Za-z0-9_.%:-]{1,255}$")
+# Account names are quoted wherever they are used; MariaDB takes up to 80 characters.
+ACCOUNT = re.compile(r"^[A-Za-z0-9_.$-]{1,80}$")
 
 
 def check_ident(v: Any) -> str | None:
@@ -29,6 +31,11 @@ def check_ident(v: Any) -> str | None:
         if isinstance(v, str) and IDENT.match(v)
         else f"{v!r} is not a plain name (letters, digits, _)"
     )
+
+
+def check_account(v: Any) -> str | None:
+    ok = isinstance(v, str) and ACCOUNT.match(v)
+    return None if ok else f"{v!r} is not an account name (letters, digits, _ . $ -)"
 
 
 def check_host(v: Any) -> str | None:
@@ -133,9 +140,12 @@ class Database(Operation[DatabaseArgs]):
 
 @dataclass(frozen=True)
 class UserArgs:
-    name: str = arg(doc="Account name.", check=check_ident)
-    password: str = arg(
-        doc="Password, set when the account is created (an existing one keeps its own).",
+    name: str = arg(doc="Account name.", check=check_account)
+    password: str | None = arg(
+        None,
+        doc="Password, set when the account is created (an existing one keeps its own); "
+        "without one the account authenticates as the server's default plugin says "
+        "(unix_socket for local accounts on Debian's MariaDB).",
         secret=True,
     )
     host: str = arg(
@@ -190,10 +200,14 @@ class User(Operation[UserArgs]):
         out = []
         if not grants:
             note = " (server not running yet)" if grants is None else ""
-            sql = f"CREATE USER IF NOT EXISTS {who} IDENTIFIED BY {sql_string(a.password)}"
+            sql = f"CREATE USER IF NOT EXISTS {who}"
+            if a.password is not None:
+                sql += f" IDENTIFIED BY {sql_string(a.password)}"
             out.append(
                 Change(
-                    Action.CREATE, f"create account {a.name}@{a.host}{note}", (run_sql(sql, True),)
+                    Action.CREATE,
+                    f"create account {a.name}@{a.host}{note}",
+                    (run_sql(sql, a.password is not None),),
                 )
             )
         if a.database and _grant_line(a) not in (grants or []):

@@ -52,9 +52,8 @@ useradd`), so an apply stays correct if the host changed after the plan.
 - **server.reboot** is declared but never run: its real-host test checks that it
   plans a reboot exactly when /run/reboot-required exists.
 - Controller paths (`src` of `files.template`, `files.copy`, `files.sync`,
-  `server.script`) are read relative to the directory specops runs in, not
-  the spec file (yet): run specops from the spec's directory, as
-  `examples/lamp` says.
+  `server.script`, `dest` of `files.get`) are relative to the spec file (or
+  Python deploy) that declares the op, wherever specops runs.
 - `restarted` / `reloaded` of `systemd.service` and `service.sysvinit` act on
   every apply: use them in `[handlers]`, which run only when an op that
   notifies them changed something.

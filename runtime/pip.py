@@ -7,6 +7,7 @@ it uses ``python3 -m pip`` with ``--break-system-packages`` only when told to.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from specops.compiler.catalog import arg
 from .command import Command, raw, sh
 from .facts import Fact, FactRef, Facts
 from .files import check_absolute
-from .files_facts import FileInfo, FileStat
+from .files_facts import Content, FileContent, FileInfo, FileStat
 from .operation import Action, Change, Operation, register
 from .reach import PACKAGES, Reach, of_paths
 
@@ -86,12 +87,18 @@ class Venv(Operation[VenvArgs]):
         return of_paths(a.path)
 
     def facts(self, a: VenvArgs) -> list[FactRef[Any]]:
-        return [FileInfo.ref(path=f"{a.path}/bin/python")]
+        return [FileInfo.ref(path=f"{a.path}/bin/python"), FileContent.ref(path=_cfg(a))]
 
     def plan(self, a: VenvArgs, f: Facts) -> list[Change]:
-        if f[FileInfo.ref(path=f"{a.path}/bin/python")] is not None:
-            return []
         opts = ["--system-site-packages"] if a.system_site_packages else []
+        if f[FileInfo.ref(path=f"{a.path}/bin/python")] is not None:
+            have = _sees_system(f[FileContent.ref(path=_cfg(a))])
+            if have is None or have == a.system_site_packages:
+                return []
+            # venv --upgrade writes pyvenv.cfg again, with the option as given now
+            cmd = sh(a.python, "-m", "venv", "--upgrade", *opts, "--", a.path)
+            word = "true" if a.system_site_packages else "false"
+            return [Change(Action.UPDATE, f"set system site-packages {word} in {a.path}", (cmd,))]
         cmds = [sh(a.python, "-m", "venv", *opts, "--", a.path)]
         if a.user:
             cmds.append(sh("chown", "-R", a.user, "--", a.path))
@@ -103,7 +110,24 @@ class Venv(Operation[VenvArgs]):
             FileInfo.ref(path=py): FileStat("link", "0777", "root", "root", 7, a.python)
         }
         out[Packages.ref(python=py)] = {"pip": "(new)"}
+        cfg = f"include-system-site-packages = {str(a.system_site_packages).lower()}\n".encode()
+        out[FileContent.ref(path=_cfg(a))] = Content(hashlib.sha256(cfg).hexdigest(), cfg)
         return out
+
+
+def _cfg(a: VenvArgs) -> str:
+    return f"{a.path}/pyvenv.cfg"
+
+
+def _sees_system(cfg: Content | None) -> bool | None:
+    """``include-system-site-packages`` of a pyvenv.cfg (None: unknown)."""
+    if cfg is None or cfg.data is None:
+        return None
+    for line in cfg.data.decode("utf-8", "replace").splitlines():
+        key, _, value = line.partition("=")
+        if key.strip() == "include-system-site-packages":
+            return value.strip().lower() == "true"
+    return None
 
 
 @dataclass(frozen=True)

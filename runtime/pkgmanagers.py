@@ -57,9 +57,7 @@ DRIVERS = {
         sh("pacman", "-S", "--noconfirm", "--needed", "--noprogressbar"),
         sh("pacman", "-R", "--noconfirm"),
     ),
-    "apt": Driver(
-        "apt", Deb, APT_GET + sh("install", "--no-install-recommends"), APT_GET + sh("remove")
-    ),
+    "apt": Driver("apt", Deb, APT_GET + sh("install"), APT_GET + sh("remove")),
 }
 
 

@@ -291,7 +291,9 @@ class LimitsArgs:
     name: str = arg(
         doc="File name: /etc/security/limits.d/NAME.conf.",
         check=lambda v: (
-            None if re.fullmatch(r"[A-Za-z0-9_-]+", v) else f"{v!r} is not a plain name"
+            None
+            if re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", v)
+            else f"{v!r} is not a plain name"
         ),
     )
     domain: str = arg(doc='Who: a user, "@group" or "*".', check=check_one_line)

@@ -17,7 +17,7 @@ from .command import raw, sh
 from .facts import FactRef, Facts
 from .files import relink
 from .files_facts import FileInfo, FileStat
-from .managed import content_effects, content_facts, ensure_content
+from .managed import content_effects, content_facts, current, ensure_content, text_of
 from .operation import Action, Change, Operation, PlanError, register
 from .reach import Reach
 from .server_facts import Alternative, AlternativeState, Hostname, HostnameState, Locales, Sysctl
@@ -227,10 +227,39 @@ class SysctlArgs:
         True, doc="Write it to /etc/sysctl.d/60-specops-KEY.conf so it survives a reboot."
     )
     live: bool = arg(True, doc="Set it on the running kernel too (sysctl -w).")
+    file: str | None = arg(
+        None,
+        doc='Keep it in this file of /etc/sysctl.d, e.g. "99-hardening.conf", with other keys '
+        "(their lines are left alone); default: a file of its own, 60-specops-KEY.conf.",
+        check=lambda v: (
+            None
+            if re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\.conf", v)
+            else f"{v!r} is not a file name ending in .conf"
+        ),
+    )
 
 
 def _sysctl_file(a: SysctlArgs) -> str:
+    if a.file:
+        return f"/etc/sysctl.d/{a.file}"
     return f"/etc/sysctl.d/60-specops-{a.key.replace('/', '.')}.conf"
+
+
+def _sysctl_content(a: SysctlArgs, f: Facts) -> bytes:
+    """The file with the key's line: the whole file of its own, or one line of a shared one."""
+    line = f"{a.key} = {' '.join(a.value.split())}"
+    if not a.file:
+        return f"{line}\n".encode()
+    _, cur = current(_sysctl_file(a), f)
+    lines, done = [], False
+    for old in text_of(cur, _sysctl_file(a)).splitlines():
+        if old.split("=", 1)[0].strip() in (a.key, a.key.replace("/", ".")) and "=" in old:
+            if not done:
+                lines.append(line)
+                done = True
+            continue
+        lines.append(old)
+    return "".join(x + "\n" for x in (lines if done else [*lines, line])).encode()
 
 
 @register
@@ -253,7 +282,11 @@ class SysctlOp(Operation[SysctlArgs]):
         out = []
         if a.persist:
             out += ensure_content(
-                _sysctl_file(a), f"{a.key} = {want}\n".encode(), f, what="sysctl file"
+                _sysctl_file(a),
+                _sysctl_content(a, f),
+                f,
+                what="sysctl file",
+                exact=not a.file,  # a shared file is edited: compare-and-swap
             )
         if a.live:
             now = f[Sysctl.ref(key=a.key)]
@@ -273,7 +306,7 @@ class SysctlOp(Operation[SysctlArgs]):
         want = " ".join(a.value.split())
         out: dict[FactRef[Any], Any] = {Sysctl.ref(key=a.key): want} if a.live else {}
         if a.persist:
-            out.update(content_effects(_sysctl_file(a), f"{a.key} = {want}\n".encode(), f))
+            out.update(content_effects(_sysctl_file(a), _sysctl_content(a, f), f))
         return out
 
 

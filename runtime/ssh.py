@@ -262,7 +262,9 @@ class Keygen(Operation[KeygenArgs]):
 class SshdOptionArgs:
     name: str = arg(
         doc="sshd_config keyword, e.g. PasswordAuthentication.",
-        check=lambda v: None if re.fullmatch(r"[A-Za-z]+", v) else f"{v!r} is not an sshd keyword",
+        check=lambda v: (
+            None if re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", v) else f"{v!r} is not an sshd keyword"
+        ),
     )
     value: str = arg(doc='Its value, e.g. "no".', check=check_one_line)
 

@@ -12,8 +12,29 @@ from __future__ import annotations
 import base64
 import hashlib
 import posixpath
+from typing import Any
+
+from specops.compiler.catalog import arg
 
 from .command import Command, Part, Staged, raw, sh
+
+
+def validate_arg() -> Any:
+    """The ``validate`` argument of ops that write a file."""
+    return arg(
+        None,
+        doc="A command that checks the new file before it replaces the old one; %s is the new "
+        'file, e.g. "visudo -cf %s", "sshd -t -f %s", "nginx -t -c %s". A file that fails '
+        "is never put in place: the op fails with the command's output.",
+        check=lambda v: None if "%s" in v else 'must name the new file as %s, e.g. "visudo -cf %s"',
+    )
+
+
+def _validation(validate: str) -> list[Part]:
+    # The user's shell code, with the temp file as "$1" (never spliced into the code).
+    code = validate.replace("%s", '"$1"')
+    return [raw("&& sh -c"), code, raw('specops-validate "$t"')]
+
 
 # Contents up to this size travel inside the apply script; larger ones by SFTP first.
 INLINE_LIMIT = 256 * 1024
@@ -30,12 +51,19 @@ def _owner(user: str | None, group: str | None) -> str | None:
 
 
 def write_file(
-    path: str, data: bytes, *, mode: str | None, user: str | None, group: str | None, existing: bool
+    path: str,
+    data: bytes,
+    *,
+    mode: str | None,
+    user: str | None,
+    group: str | None,
+    existing: bool,
+    validate: str | None = None,
 ) -> Command:
     """Replace ``path`` with ``data`` atomically.
 
     Unset mode/owner keep those of the existing file; a new file without a mode
-    gets 0644.
+    gets 0644. ``validate`` checks the new file before the rename (see ``validate_arg``).
     """
     directory, name = posixpath.split(path)
     template = posixpath.join(directory or ".", f".{name}.specops-XXXXXXXX")
@@ -58,6 +86,8 @@ def write_file(
     owner = _owner(user, group)
     if owner:
         parts += [raw("&& chown"), owner, tmp]
+    if validate:
+        parts += _validation(validate)
     parts += [raw("&& mv -f --"), tmp, path, raw('; } || { rm -f -- "$t"; exit 1; }')]
     return Command(tuple(parts), uploads)
 
@@ -74,6 +104,7 @@ def write_if_unchanged(
     mode: str | None = None,
     user: str | None = None,
     group: str | None = None,
+    validate: str | None = None,
 ) -> Command:
     """Write ``new`` only if ``path`` still holds ``old`` (None: absent).
 
@@ -82,7 +113,9 @@ def write_if_unchanged(
     the owner apply to the file written, as in ``write_file``.
     """
     expect = sha256(old) if old is not None else "absent"
-    write = write_file(path, new, mode=mode, user=user, group=group, existing=old is not None)
+    write = write_file(
+        path, new, mode=mode, user=user, group=group, existing=old is not None, validate=validate
+    )
     return (
         sh(
             raw("if [ -e"),
