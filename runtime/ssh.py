@@ -116,12 +116,19 @@ class AuthorizedKey(Operation[AuthorizedKeyArgs]):
         kid = key_id(a.key)
         assert kid is not None  # checked by check_key
         # Filter on the host by the key itself, so lines added since the plan survive.
+        # A file (or a user) gone since the plan holds no key: nothing to remove then.
         cmd = sh(
-            raw("h=$(getent passwd"), a.user, raw("| cut -d: -f6) &&"),
-            raw('f="$h/.ssh/authorized_keys" && t=$(mktemp "$f.XXXXXXXX") &&'),
-            raw("{ grep -vF --"), kid[1], raw('"$f" || true; } > "$t" &&'),
-            raw('chmod --reference "$f" "$t" && chown --reference "$f" "$t" && mv -f "$t" "$f"'),
-        )  # fmt: skip
+            raw("h=$(getent passwd"),
+            a.user,
+            raw("| cut -d: -f6);"),
+            raw('f="$h/.ssh/authorized_keys"; if [ -n "$h" ] && [ -f "$f" ]; then'),
+            raw('t=$(mktemp "$f.XXXXXXXX") &&'),
+            raw("{ grep -vF --"),
+            kid[1],
+            raw('"$f" || true; } > "$t" &&'),
+            raw('chmod --reference "$f" "$t" && chown --reference "$f" "$t" && mv -f "$t" "$f";'),
+            raw("fi"),
+        )
         return [Change(Action.DELETE, f"remove key {_short(a.key)} for {a.user}", (cmd,))]
 
     def effects(self, a: AuthorizedKeyArgs, f: Facts) -> Mapping[FactRef[Any], Any]:
