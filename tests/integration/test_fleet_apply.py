@@ -69,6 +69,7 @@ path = "${root}/${app}/old.pid"
 op = "server.shell"
 command = "echo seeded > ${root}/${app}/seed"
 creates = "${root}/${app}/seed"
+changes = []  # nothing but what creates names: the ops after it need no second phase
 
 [ops.web_only]
 op = "files.file"

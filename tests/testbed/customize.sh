@@ -5,13 +5,15 @@
 set -eu
 R=$1
 
-# sshd: keys only, no DNS lookups of clients; host keys come per host.
+# sshd: keys only, no DNS lookups of clients; host keys come per host. Tests open many
+# connections at once (one per host entry of a spec): no early drops below 100.
 mkdir -p "$R/etc/ssh/sshd_config.d"
 cat > "$R/etc/ssh/sshd_config.d/10-testbed.conf" <<'CONF'
 PermitRootLogin prohibit-password
 PasswordAuthentication no
 KbdInteractiveAuthentication no
 UseDNS no
+MaxStartups 100:30:200
 CONF
 rm -f "$R"/etc/ssh/ssh_host_*
 
