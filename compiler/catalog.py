@@ -118,6 +118,10 @@ class OpType:
     # arguments: two ops giving one path different values of one attribute would
     # change it back and forth on every run, so that is a conflict.
     attributes: Callable[[Mapping[str, Any]], list[PathAttrs]] | None = None
+    # The paths the op's guard reads to decide whether it runs (``creates``, a path
+    # an ``unless`` command names): the optimizer never moves an op that changes
+    # one of them across it, so the guard sees what the written order gives it.
+    reads: Callable[[Mapping[str, Any]], list[str]] | None = None
 
     @property
     def summary(self) -> str:

@@ -33,10 +33,7 @@ from .expr import (
     Template,
     Unary,
 )
-from .values import Function, Namespace, Pending, Sensitive, reveal, wrap
-
-MAX_ITEMS = 100_000
-MAX_TEXT = 1_000_000
+from .values import MAX_ITEMS, MAX_TEXT, Function, Namespace, Pending, Sensitive, reveal, wrap
 
 
 def kind(v: Any) -> str:
@@ -239,16 +236,44 @@ def _call(e: Call, env: Env) -> Any:
     fn = evaluate(e.func, env)
     if not isinstance(fn, Function):
         env.fail(m.NOT_A_FUNCTION, e.func, name=_describe(e.func))
+    secret = False
     try:
         if fn.lazy:
-            return fn.fn(*[_thunk(a, env) for a in e.args])
-        args = [reveal(evaluate(a, env)) for a in e.args]
-        result = fn.fn(*[v for v, _ in args])
-        return wrap(result, any(s for _, s in args))
-    except SpecError:
+            result = fn.fn(*[_thunk(a, env) for a in e.args])
+        else:
+            args = [reveal(evaluate(a, env)) for a in e.args]
+            secret = any(s for _, s in args)
+            result = wrap(fn.fn(*[v for v, _ in args]), secret)
+    except (SpecError, Pending):
         raise
     except (TypeError, ValueError, KeyError, OverflowError) as exc:
-        env.fail(m.BAD_CALL, e, _usage(fn), name=fn.name, detail=str(exc) or type(exc).__name__)
+        env.fail(m.BAD_CALL, e, _usage(fn), name=fn.name, detail=_detail(exc, secret))
+    except Exception as exc:  # a function of the user's ([python] modules) or a bug: located
+        what = f"it raised {type(exc).__name__}" + (f": {_detail(exc, secret)}" if str(exc) else "")
+        env.fail(m.BAD_CALL, e, None, name=fn.name, detail=what)
+    too_big = _too_big(reveal(result)[0])
+    if too_big:
+        env.fail(m.EXPR_VALUE, e, detail=f"{fn.name}() made {too_big}")
+    return result
+
+
+def _detail(exc: Exception, secret: bool) -> str:
+    """The error's message, unless an argument was sensitive: messages quote arguments."""
+    if secret:
+        return f"{type(exc).__name__} (its message is hidden: an argument is sensitive)"
+    return str(exc) or type(exc).__name__
+
+
+def _too_big(v: Any) -> str | None:
+    """What is too large about a value a function returned (user functions too)."""
+    if isinstance(v, str) and len(v) > MAX_TEXT:
+        return f"a string of {len(v)} characters (at most {MAX_TEXT})"
+    if isinstance(v, list | dict):
+        if len(v) > MAX_ITEMS:
+            return f"a collection of {len(v)} items (at most {MAX_ITEMS})"
+        items = v.values() if isinstance(v, dict) else v
+        return next((t for t in map(_too_big, items) if t), None)
+    return None
 
 
 def _thunk(a: Expr, env: Env) -> Callable[[], Any]:

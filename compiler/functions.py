@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .values import Function, Sensitive
+from .values import MAX_ITEMS, MAX_TEXT, Function, Sensitive
 
 MAX_RANGE = 10_000
 MAX_FILE = 1 << 20
@@ -45,7 +45,23 @@ def _str_fn(name: str, f: Callable[..., Any]) -> Callable[..., Any]:
 def _join(items: Any, sep: Any = "") -> str:
     _need(isinstance(items, list), "join takes a list first")
     _need(isinstance(sep, str), "the separator must be a string")
-    return str(sep).join(_text(i) for i in items)
+    texts = [_text(i) for i in items]
+    _fits(sum(map(len, texts)) + len(sep) * max(len(texts) - 1, 0))
+    return str(sep).join(texts)
+
+
+def _fits(size: int) -> None:
+    """Refuse a result before it is made, when it would be larger than text may be."""
+    _need(
+        size <= MAX_TEXT, f"the result would be too large ({size} characters; at most {MAX_TEXT})"
+    )
+
+
+def _replace(s: Any, old: Any, new: Any) -> str:
+    _need(all(isinstance(x, str) for x in (s, old, new)), "replace takes strings")
+    count = s.count(old) if old else len(s) + 1
+    _fits(len(s) + count * (len(new) - len(old)))
+    return str(s).replace(old, new)
 
 
 def _text(v: Any) -> str:
@@ -60,7 +76,9 @@ def _split(s: Any, sep: Any = None) -> list[str]:
         sep is None or (isinstance(sep, str) and sep != ""),
         "the separator must be a non-empty string",
     )
-    return list(str(s).split(sep))
+    parts = str(s).split(sep)
+    _need(len(parts) <= MAX_ITEMS, f"the result would have more than {MAX_ITEMS} items")
+    return parts
 
 
 def _default(value: Callable[[], Any], fallback: Callable[[], Any]) -> Any:
@@ -109,6 +127,7 @@ def _format(fmt: Any, *args: Any) -> str:
     """``str.format`` with positional fields only: no attribute or index access."""
     _need(isinstance(fmt, str), "format takes a format string first")
     auto = iter(range(len(args)))
+    widths: list[int] = []
 
     def field(mt: re.Match[str]) -> str:
         if mt.group(0) in ("{{", "}}"):
@@ -117,7 +136,10 @@ def _format(fmt: Any, *args: Any) -> str:
         _need(n < len(args), f"no argument for field {{{mt.group(1)}}}")
         v = args[n]
         _need(not isinstance(v, list | dict), "fields take single values")
-        return format(v, mt.group(2) or "")
+        spec = mt.group(2) or ""
+        widths.append(sum(int(d) for d in re.findall(r"\d+", spec)))
+        _fits(sum(widths) + len(fmt))  # a width or precision is a size: bound it first
+        return format(v, spec)
 
     leftover = _FIELD.sub("", fmt)
     _need(
@@ -205,7 +227,7 @@ def builtins(
         ),
         Function(
             "replace",
-            _str_fn("replace", str.replace),
+            _replace,
             "Replace every occurrence in text.",
             (("replace('a-b-c', '-', '.')", "'a.b.c'"),),
         ),

@@ -13,14 +13,16 @@ Python deploys are not spec files and are loaded elsewhere.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .diagnostics import Diagnostic, SpecError, diag
 from .load_toml import load_toml
 from .load_yaml import load_yaml
-from .messages import FILE_NOT_FOUND, FILE_NOT_UTF8, UNKNOWN_FORMAT
+from .messages import BAD_VALUE, FILE_NOT_FOUND, FILE_NOT_UTF8, UNKNOWN_FORMAT
 from .source import Document, Span
+from .source import Path as DocPath
 
 Loader = Callable[[str, str], Document]
 
@@ -67,12 +69,48 @@ def load(path: str | os.PathLike[str]) -> Document:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise SpecError([_not_utf8(file, raw, e)]) from None
-    return loader(text, file)
+    return _checked(loader(text, file))
 
 
 def load_text(text: str, file: str) -> Document:
     """Load ``text`` as the spec file named ``file``, by that name's extension."""
-    return _loader_for(file)(text, file)
+    return _checked(_loader_for(file)(text, file))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _checked(doc: Document) -> Document:
+    """Refuse strings no file or command can hold: a lone surrogate (YAML's "\\ud800")."""
+    problems = []
+    for path, value in _strings(doc.data, ()):
+        if _SURROGATE.search(value):
+            problems.append(
+                diag(
+                    BAD_VALUE,
+                    doc.span(path) if path in doc.spans else doc.key_span(path),
+                    what="this text",
+                    detail="it holds a lone surrogate (a \\ud800-\\udfff escape), "
+                    "which is not a character",
+                    hint="escape the whole character, e.g. \\U0001F600, not half of it",
+                )
+            )
+    if problems:
+        raise SpecError(problems)
+    return doc
+
+
+def _strings(v: object, path: DocPath) -> Iterator[tuple[DocPath, str]]:
+    if isinstance(v, str):
+        yield path, v
+    elif isinstance(v, dict):
+        for k, x in v.items():
+            if isinstance(k, str):
+                yield (*path, k), k
+            yield from _strings(x, (*path, k))
+    elif isinstance(v, list):
+        for i, x in enumerate(v):
+            yield from _strings(x, (*path, i))
 
 
 def _loader_for(file: str) -> Loader:

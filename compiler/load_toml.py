@@ -87,6 +87,8 @@ def load_toml(text: str, file: str) -> Document:
     except RecursionError:  # tomli's guard against pathological nesting
         detail = "the document nests arrays, inline tables or dotted keys too deeply"
         raise SpecError([diag(TOML_SYNTAX, Span.point(file, 1, 1), detail=detail)]) from None
+    except ValueError as e:  # an integer of more digits than Python converts (4300)
+        raise SpecError([_huge_number(src, file, e)]) from None
     scanner = _Scanner(src, file)
     scanner.run()
     doc = Document(file=file, text=text, format="toml", data=data)
@@ -94,6 +96,21 @@ def load_toml(text: str, file: str) -> Document:
     doc.key_spans.update(scanner.key_spans)
     doc.spans[()] = Span.point(file, 1, 1)
     return doc
+
+
+def _huge_number(src: str, file: str, e: ValueError) -> Diagnostic:
+    """tomli's int() refused a number: point at the first run of over 4300 digits."""
+    m = re.search(r"[0-9_]{4301,}", src)
+    start = m.start() if m else 0
+    line = src.count("\n", 0, start) + 1
+    col = start - (src.rfind("\n", 0, start) + 1) + 1
+    span = Span(file, line, col, line, col + min(len(m.group()) if m else 1, 20))
+    return diag(
+        TOML_SYNTAX,
+        span,
+        detail="a number of more than 4300 digits" if m else str(e),
+        hint="write it as a string if it is data, not a number",
+    )
 
 
 class _ScanError(Exception):

@@ -63,10 +63,15 @@ def inferred_edges(ops: tuple[OpNode, ...], ctx: HostPass) -> list[Edge]:
     last: dict[Thing, str] = {}
     paths: list[tuple[OpNode, str]] = []
     referring: list[tuple[OpNode, tuple[tuple[str, str], ...]]] = []
+    guards: list[tuple[OpNode, list[str]]] = []  # ops whose guard reads paths
     for op in ops:
         t = ctx.optype(op.kind)
         if t is None or op.handler:
             continue
+        if t.reads is not None:
+            read = [posixpath.normpath(p) for p in t.reads(op.args) if p.startswith("/")]
+            if read:
+                guards.append((op, read))
         if t.refers:
             referring.append((op, t.refers))
         present = op.args.get("present", True) is not False
@@ -97,7 +102,41 @@ def inferred_edges(ops: tuple[OpNode, ...], ctx: HostPass) -> list[Edge]:
             out += _below(op, path, dirs, covers, homes)
     for op, refers in referring:
         out += _refers(op, refers, made)
+    if guards:
+        out += _guarded(ops, guards, paths, ctx)
     return out
+
+
+def _guarded(
+    ops: tuple[OpNode, ...],
+    guards: list[tuple[OpNode, list[str]]],
+    paths: list[tuple[OpNode, str]],
+    ctx: HostPass,
+) -> list[Edge]:
+    """An op that changes what a guard reads keeps its written order with the guarded op.
+
+    Changing a path is writing it or something below it; for an op over a tree or
+    one that removes, an ancestor of it too (making the parent directory does not
+    change whether the file is there).
+    """
+    at = {op.id: i for i, op in enumerate(ops)}
+    out = []
+    for g, read in guards:
+        for op, path in paths:
+            if op.id == g.id:
+                continue
+            t = ctx.optype(op.kind)
+            broad = t is not None and (t.tree or op.args.get("present", True) is False)
+            if any(_touches(path, r, broad) for r in read):
+                a, b = (op, g) if at[op.id] < at[g.id] else (g, op)
+                out.append(Edge(a.id, b.id, f"{g.id}'s guard reads {path}: written order", "guard"))
+    return out
+
+
+def _touches(path: str, read: str, broad: bool) -> bool:
+    if path == read or read == "/" or path.startswith(read.rstrip("/") + "/"):
+        return True
+    return broad and read.startswith(path.rstrip("/") + "/")
 
 
 def _made_dir(op: OpNode, spec: tuple[str, str]) -> str | None:

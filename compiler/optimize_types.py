@@ -36,11 +36,12 @@ class Edge:
     before: str
     after: str
     reason: str
-    kind: str = "requires"
+    kind: str = "requires"  # or handler, inside, refers, same (soft), guard (soft)
 
     @property
     def hard(self) -> bool:
-        return self.kind != "same"
+        # Source order (of two ops on one thing, or around a guard) gives way to the rest.
+        return self.kind not in ("same", "guard")
 
 
 @dataclass

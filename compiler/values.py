@@ -19,6 +19,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+# Bounds on every value an expression makes, so a spec cannot exhaust memory or time.
+MAX_ITEMS = 100_000
+MAX_TEXT = 1_000_000
+
 
 @dataclass(frozen=True)
 class Sensitive:

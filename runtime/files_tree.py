@@ -190,6 +190,9 @@ class Extract(Operation[ExtractArgs]):
     tree = True
     refers = (("user", "user"),)
 
+    def reads(self, a: ExtractArgs) -> list[str]:
+        return [a.creates]
+
     def reach(self, a: ExtractArgs) -> Reach:
         return of_paths(a.path)
 

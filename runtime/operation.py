@@ -120,6 +120,10 @@ class Operation(Generic[A]):
         """The files this op writes and the mode and owner it gives them (conflict checks)."""
         return []
 
+    def reads(self, a: A) -> list[str]:
+        """Paths this op's guard reads to decide whether it runs (optimizer ordering)."""
+        return []
+
     def reach(self, a: A) -> Reach:
         """What this op may change, when it runs, beyond what ``effects`` predicts.
 
@@ -152,16 +156,22 @@ def register(cls: OpClass) -> OpClass:
         and (type(old).__qualname__ == cls.__qualname__)
     )
     op = cls()
-    attributes = None
+    attributes = reads = None
     if cls.attributes is not Operation.attributes:
 
         def attributes(raw: Mapping[str, Any]) -> list[PathAttrs]:
             return op.attributes(op.args(raw))
 
+    if cls.reads is not Operation.reads:
+
+        def reads(raw: Mapping[str, Any]) -> list[str]:
+            return op.reads(op.args(raw))
+
     optype = OpType(
         cls.kind, cls.Args, cls.__doc__ or "", cls.identity, builtin,
         resource=cls.resource, part_of=cls.part_of, container=cls.container, merge=cls.merge,
         tree=cls.tree, refers=cls.refers, makes_dir=cls.makes_dir, attributes=attributes,
+        reads=reads,
     )  # fmt: skip
     CATALOG.register(optype, again)
     OPERATIONS[cls.kind] = op

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -54,6 +55,17 @@ def guarded(creates: str | None, unless: str | None, run: Command) -> Command:
     return run
 
 
+_PATH_IN_COMMAND = re.compile(r"(?<![\w.$~-])(/[\w.@%+,:=-]+(?:/[\w.@%+,:=-]+)*)")
+
+
+def guard_reads(creates: str | None, unless: str | None) -> list[str]:
+    """The paths a guard reads: ``creates``, and the absolute paths ``unless`` names."""
+    found = [creates] if creates else []
+    if unless:
+        found += [p for p in _PATH_IN_COMMAND.findall(unless) if p not in found]
+    return found
+
+
 def guard_effects(creates: str | None, unless: str | None, f: Facts) -> dict[FactRef[Any], Any]:
     out: dict[FactRef[Any], Any] = {}
     if creates and f[FileInfo.ref(path=creates)] is None:
@@ -100,6 +112,9 @@ class Shell(Operation[ShellArgs]):
 
     def reach(self, a: ShellArgs) -> Reach:
         return ANYTHING if a.changes is None else of_paths(*a.changes, a.creates)
+
+    def reads(self, a: ShellArgs) -> list[str]:
+        return guard_reads(a.creates, a.unless)
 
     def facts(self, a: ShellArgs) -> list[FactRef[Any]]:
         return guard_facts(a.creates, a.unless)

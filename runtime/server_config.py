@@ -24,7 +24,7 @@ from .files_facts import FileInfo, FileStat
 from .managed import content_effects, content_facts, current, encode, ensure_content, text_of
 from .operation import Action, Change, Operation, PlanError, attrs_of, check_one_line, register
 from .reach import ANYTHING, Reach, of_paths
-from .server import guard_done, guard_effects, guard_facts, guarded
+from .server import guard_done, guard_effects, guard_facts, guard_reads, guarded
 from .server_facts import Crontab, Mount, Mounts
 
 # -- server.crontab -------------------------------------------------------------------
@@ -252,6 +252,9 @@ class Script(Operation[ScriptArgs]):
 
     def reach(self, a: ScriptArgs) -> Reach:
         return ANYTHING if a.changes is None else of_paths(*a.changes, a.creates)
+
+    def reads(self, a: ScriptArgs) -> list[str]:
+        return guard_reads(a.creates, a.unless)
 
     def facts(self, a: ScriptArgs) -> list[FactRef[Any]]:
         return guard_facts(a.creates, a.unless)

@@ -1,7 +1,8 @@
 """Optimized and unoptimized programs leave identical trees on real hosts.
 
 Generated file/directory/line/link workloads (duplicates, lines sharing a file,
-``requires`` that move ops, files in directories) are compiled once; host A
+``requires`` that move ops, files in directories, commands guarded by ``creates``
+or ``unless`` on paths other ops write) are compiled once; host A
 applies the program as lowered, host B as optimized, both over SSH (two
 servers of the loopback fleet). The trees under each host's root must match:
 types, modes, contents, link targets, and each op's outcome.
@@ -50,16 +51,23 @@ def workload(seed: int) -> str:
     """Ops in a valid source order (directories before what they hold), with extras."""
     rnd = random.Random(seed)
     ops: list[str] = []
-    dirs = ["d0"]
+    # pre0 and pre1 exist on the hosts before the apply and are declared only at the
+    # end: the optimizer moves what they hold after them (across any guard between).
+    dirs = ["d0", *PRE]
     ops.append('[ops.d0]\nop = "files.directory"\npath = "${root}/d0"\nmode = "0755"\n')
     files: list[str] = []
+    # A requires moves an op on purpose; around a guard, that changes what the guard
+    # sees in one order but not the other. So the paths guards read, and the paths
+    # moved ops write, are kept apart.
+    guarded: set[str] = set()
+    moved: set[str] = set()
     for i in range(1, 22):
-        kind = rnd.choice(["dir", "file", "file", "line", "link", "dup"])
+        kind = rnd.choice(["dir", "file", "file", "line", "link", "dup", "guard", "guard"])
         parent = rnd.choice(dirs)
         # A file, line or link may require any later op: the optimized program moves
         # it there, the unoptimized one runs it in source order (valid either way).
         req = f'requires = ["o{rnd.randint(i + 1, 21)}"]\n' if i < 21 else ""
-        req = req if kind in ("file", "line", "link") and rnd.random() < 0.4 else ""
+        req = req if kind in ("file", "line", "link", "guard") and rnd.random() < 0.4 else ""
         if kind == "dir":
             dirs.append(f"{parent}/s{i}")
             ops.append(
@@ -68,12 +76,15 @@ def workload(seed: int) -> str:
             )
         elif kind == "file":
             files.append(f"{parent}/f{i}")
+            moved |= {f"{parent}/f{i}"} if req else set()
             ops.append(
                 f'[ops.o{i}]\nop = "files.file"\npath = "${{root}}/{parent}/f{i}"\n'
                 f'mode = "0640"\n{req}'
             )
         elif kind == "line" and files:
             target = rnd.choice(files)
+            req = "" if target in guarded else req
+            moved |= {target} if req else set()
             ops.append(
                 f'[ops.o{i}]\nop = "files.line"\npath = "${{root}}/{target}"\n'
                 f'line = "k{rnd.randint(0, 3)} = {i}"\n{req}'
@@ -83,11 +94,35 @@ def workload(seed: int) -> str:
                 f'[ops.o{i}]\nop = "files.link"\npath = "${{root}}/{parent}/l{i}"\n'
                 f'target = "{rnd.choice(dirs)}"\n{req}'
             )
+        elif kind == "guard":
+            # A command guarded by a path another op writes (or will): if the optimizer
+            # moved it across that op, the guard would see another state.
+            free = [f for f in files if f not in moved]
+            target = rnd.choice([*free, f"{parent}/g{i}"])
+            guarded.add(target)
+            req = ""
+            guard = (
+                f'creates = "${{root}}/{target}"'
+                if rnd.random() < 0.5
+                else f'unless = "test -e ${{root}}/{target}"'
+            )
+            ops.append(
+                f'[ops.o{i}]\nop = "server.shell"\ncommand = "echo guard{i} > ${{root}}/{target}"\n'
+                f"{guard}\n{req}"
+            )
+            files.append(target)
         else:  # the same directory declared again, as a second role would
             ops.append(
                 f'[ops.o{i}]\nop = "files.directory"\npath = "${{root}}/d0"\nmode = "0755"\n'
             )
+    for d in PRE:
+        ops.append(
+            f'[ops.late_{d}]\nop = "files.directory"\npath = "${{root}}/{d}"\nmode = "0750"\n'
+        )
     return "\n".join(ops)
+
+
+PRE = ("pre0", "pre1")
 
 
 def tree(root: Path) -> dict[str, tuple[str, ...]]:
@@ -105,7 +140,7 @@ def tree(root: Path) -> dict[str, tuple[str, ...]]:
     return out
 
 
-@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("seed", range(8))
 def test_optimized_and_unoptimized_end_in_identical_trees(
     fleet: SshFleet, tmp_path: Path, seed: int
 ) -> None:
@@ -115,6 +150,8 @@ def test_optimized_and_unoptimized_end_in_identical_trees(
     for h in (a, b):
         roots[h.name] = h.scratch / f"{tmp_path.name}-{seed}"
         roots[h.name].mkdir(parents=True)
+        for d in PRE:
+            (roots[h.name] / d).mkdir()
         inv.append(
             f'[hosts.{h.name}]\nssh = "{h.target}"\nkey = "{h.key_file}"\n'
             f'known_hosts = "{h.known_hosts}"\nvars = {{ root = "{roots[h.name]}" }}\n'
