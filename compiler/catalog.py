@@ -281,11 +281,13 @@ def validate_args(
     op_span: Span | None,
     failed: Collection[str] = (),
     base_dir: str | None = None,
+    secret: Collection[str] = (),
 ) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
     """Check ``raw`` against ``op``'s argument class; return canonical args or diagnostics.
 
     ``failed`` names arguments whose value could not be computed (already
-    reported): they are neither type-checked nor reported missing.
+    reported): they are neither type-checked nor reported missing. The values of
+    ``secret`` arguments never appear in a diagnostic.
     """
     out: list[Diagnostic] = []
     fields = _by_name(op.args)
@@ -321,13 +323,15 @@ def validate_args(
                     value_span(name),
                     what=f'"{name}" of {op.kind}',
                     expected=type_name(t),
-                    got=value_type_name(v),
+                    got=kind(v) if name in secret else value_type_name(v),
                     hint=f.metadata.get("type_hint") or _quote_hint(t, v),
                 )
             )
             continue
         check: Check | None = f.metadata.get("check")
         problem = check(v) if check and v is not None else None
+        if problem and name in secret:
+            problem = problem.replace(repr(v), "(sensitive)").replace(str(v), "(sensitive)")
         if problem:
             out.append(diag(m.BAD_VALUE, value_span(name), what=f'"{name}"', detail=problem))
             continue

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .messages import Message
 from .source import Span, line_of
+from .terminal import clip, printable
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,8 @@ def _position(d: Diagnostic) -> tuple[int, str, int, int]:
 
 def suggest(name: str, candidates: Iterable[str]) -> str | None:
     """A 'did you mean' hint for ``name`` among ``candidates``, or None."""
+    if len(name) > 200:  # no name is that long; matching it would take quadratic time
+        return None
     pool = sorted(set(candidates))
     close = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
     if not close:
@@ -90,6 +93,8 @@ def suggest(name: str, candidates: Iterable[str]) -> str | None:
 
 
 def _snippet(span: Span, sources: Mapping[str, str]) -> list[str]:
+    if str(Path(span.file).resolve()) in _SECRET_FILES:
+        return ["   (the line is not shown: this file holds secrets)"]
     text = sources.get(span.file)
     if text is None:
         try:
@@ -106,23 +111,43 @@ def _snippet(span: Span, sources: Mapping[str, str]) -> list[str]:
         length = max(span.end_col - col, 1)
     else:
         length = max(len(src) - col + 1, 1)
-    # Tabs before the caret keep their width so the caret lines up.
-    pad = "".join("\t" if ch == "\t" else " " for ch in src[: col - 1])
+    if len(src) > 2 * WINDOW:  # a very long line: the part around the caret
+        start = max(0, col - 1 - WINDOW // 2)
+        src = src[start : start + WINDOW]
+        col -= start
+        length = min(length, max(1, WINDOW - col + 1))
+        src = ("…" if start else "") + src + "…"
+        col += 1 if start else 0
+    # Tabs before the caret keep their width so the caret lines up; an escaped
+    # character is as wide as its escape.
+    pad = "".join("\t" if ch == "\t" else " " * len(printable(ch)) for ch in src[: col - 1])
     return [f"   {span.line} | {src}", f"{gutter}| {pad}{'^' * length}"]
+
+
+WINDOW = 120
+
+
+# Files whose lines are never shown under a diagnostic: they hold secrets.
+_SECRET_FILES: set[str] = set()
+
+
+def hide_source(path: str) -> None:
+    """Never print ``path``'s lines in a diagnostic (a secrets file)."""
+    _SECRET_FILES.add(str(Path(path).resolve()))
 
 
 def render(d: Diagnostic, sources: Mapping[str, str] | None = None) -> str:
     srcs = sources or {}
     where = f"{d.span}: " if d.span else ""
-    out = [f"{where}error[{d.code}]: {d.message}"]
+    out = [f"{where}error[{d.code}]: {clip(d.message)}"]
     if d.span:
         out += _snippet(d.span, srcs)
     for text, span in d.notes:
-        out.append(f"{span}: note: {text}")
+        out.append(f"{span}: note: {clip(text)}")
         out += _snippet(span, srcs)
     if d.hint:
-        out.append(f"hint: {d.hint}")
-    return "\n".join(out)
+        out.append(f"hint: {clip(d.hint)}")
+    return printable("\n".join(out))
 
 
 def render_all(ds: Iterable[Diagnostic], sources: Mapping[str, str] | None = None) -> str:

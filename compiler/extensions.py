@@ -70,7 +70,9 @@ def load_modules(modules: Iterable[tuple[str, Span]], c: Collector) -> None:
         sys.modules[name] = module
         try:
             spec.loader.exec_module(module)
-        except Exception as e:  # user code: report it located, never a traceback
+        except KeyboardInterrupt:
+            raise
+        except BaseException as e:  # user code (sys.exit too): located, never a traceback
             sys.modules.pop(name, None)
             c.add(_module_error(key, e, span))
             continue

@@ -17,7 +17,7 @@ from typing import Any
 from . import messages as m
 from .assemble import Context, PyUnit, assemble
 from .catalog import Catalog
-from .diagnostics import Collector, SpecError, diag, suggest
+from .diagnostics import Collector, SpecError, diag, hide_source, suggest
 from .extensions import FUNCTIONS, load_modules
 from .facts import FactCache, FactSource
 from .functions import builtins
@@ -58,6 +58,7 @@ def load_inventory(path: str) -> Inventory:
 def _secrets(top: SpecFile, c: Collector) -> tuple[Layer, ...]:
     layers = []
     for path, _ in top.secrets:
+        hide_source(path)  # its lines would show the secrets under a syntax error
         try:
             doc = load(path)
         except SpecError as e:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -47,7 +48,11 @@ def load(path: str | os.PathLike[str]) -> Document:
     file = os.fspath(path)
     loader = _loader_for(file)
     try:
-        size = Path(file).stat().st_size
+        st = Path(file).stat()
+        if not stat.S_ISREG(st.st_mode):  # reading a FIFO or a device would wait forever
+            reason = "it is not a regular file (a directory, a FIFO or a device)"
+            raise SpecError([diag(FILE_NOT_FOUND, None, path=file, reason=reason)])
+        size = st.st_size
         if size > MAX_SPEC_BYTES:
             reason = f"it is {size} bytes; spec files are read up to {MAX_SPEC_BYTES}"
             raise SpecError(

@@ -334,6 +334,7 @@ def _lower_decl(
             op_span=decl.span,
             failed=failed,
             base_dir=_base_dir(doc.file),
+            secret={k for k, ps in secret.items() if ps},
         )
         problems = [_lone_hole_hint(d, decl) for d in problems]
         c.extend(_redact(problems, [plain_args[k] for k, ps in secret.items() if ps]))
@@ -426,7 +427,8 @@ def _arg_span(span_of: Callable[[Path], Span], op_path: Path, name: str) -> Span
 
 
 def _redact(ds: list[Any], secrets: list[Any]) -> list[Any]:
-    texts = [s for s in secrets if isinstance(s, str) and s]
+    # A number is a secret too (a PIN): its digits are scrubbed as text.
+    texts = [str(s) for s in secrets if isinstance(s, str | int | float) and str(s)]
     out = []
     for d in ds:
         msg = d.message

@@ -86,10 +86,11 @@ class Recorder:
             plain = {k: v for k, v in self.host.vars.items() if not isinstance(v, Sensitive)}
             given_map = given if isinstance(given, dict) else {}
             kwargs[name] = {**plain, "host": {"name": self.host.name}, **given_map}
+        hidden = {k for k, v in kwargs.items() if sensitive_paths(v, k)}
         kwargs = {k: reveal(v)[0] for k, v in kwargs.items()}
         base = os.path.dirname(os.path.abspath(self.file))
         args, problems = validate_args(
-            optype, kwargs, lambda _: span, lambda _: span, span, base_dir=base
+            optype, kwargs, lambda _: span, lambda _: span, span, base_dir=base, secret=hidden
         )
         self.collector.extend(problems)
         if args is None:
@@ -195,7 +196,7 @@ def call_span(file: str) -> Span:
     return Span.point(file, f.f_lineno, 1)
 
 
-def _python_error(file: str, exc: BaseException) -> SpecError:
+def _python_error(file: str, exc: BaseException, exiting: bool = False) -> SpecError:
     span: Span | None = None
     if isinstance(exc, SyntaxError) and exc.lineno:
         span = Span.point(file, exc.lineno, exc.offset or 1)
@@ -207,16 +208,12 @@ def _python_error(file: str, exc: BaseException) -> SpecError:
             end = (fs.end_colno or col) + 1 if fs.end_lineno == fs.lineno else col + 1
             span = Span(file, fs.lineno, col, fs.lineno, end)
     detail = f"{type(exc).__name__}: {exc}"
-    return SpecError(
-        [
-            diag(
-                m.PYTHON_ERROR,
-                span,
-                detail=detail,
-                hint="the deploy raised this while it was being compiled",
-            )
-        ]
-    )
+    hint = "the deploy raised this while it was being compiled"
+    if exiting:
+        code = exc.code if isinstance(exc, SystemExit) else None
+        detail = f"the deploy called sys.exit({'' if code is None else repr(code)})"
+        hint = "a deploy only declares ops; nothing was applied. Raise an exception to stop it"
+    return SpecError([diag(m.PYTHON_ERROR, span, detail=detail, hint=hint)])
 
 
 def run_deploy(
@@ -232,6 +229,10 @@ def run_deploy(
     ``facts`` answers ``host().facts``; without it, reading a fact is an error.
     """
     facts = facts or FactCache(None)
+    if not Path(file).is_file():  # a FIFO would block forever
+        raise SpecError(
+            [diag(m.FILE_NOT_FOUND, None, path=file, reason="no such file, or not a regular file")]
+        )
     hosts: list[Host] = list(inventory.hosts)
     c = Collector()
     if limit is not None:
@@ -257,7 +258,11 @@ def run_deploy(
                     runpy.run_path(file, run_name="__specops_deploy__")
                 except SpecError as e:
                     c.extend(e.diagnostics)
-                except Exception as e:  # user code: report it located, never a traceback
+                except KeyboardInterrupt:
+                    raise
+                except SystemExit as e:  # sys.exit() would end specops with the deploy's code
+                    c.extend(_python_error(file, e, exiting=True).diagnostics)
+                except BaseException as e:  # user code: located, never a traceback
                     c.extend(_python_error(file, e).diagnostics)
             out.append(HostProgram(host.name, host.connection, tuple(rec.ops)))
     finally:

@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+
+# Set while an op whose arguments hold sensitive values is planned: its commands keep
+# them off command lines (``ps`` shows those to every local user) and the files it
+# creates default to mode 0600.
+SENSITIVE: ContextVar[bool] = ContextVar("specops_sensitive", default=False)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
 from rich.progress import Progress as RichProgress
 
+from specops.compiler.terminal import printable
+
 from .outcomes import HostPlan, HostResult
 from .render import PLAN_VERSION, plan_json, results_json
 
@@ -72,7 +74,7 @@ class Progress:
                 TextColumn("{task.description}"),
                 BarColumn(),
                 MofNCompleteColumn(),
-                TextColumn("{task.fields[last]}"),
+                TextColumn("{task.fields[last]}", markup=False),  # ids like pkgs[nginx]
                 console=console,
                 transient=True,
             )
@@ -100,7 +102,7 @@ class Progress:
                 name = getattr(item, "host", "")
                 failed = getattr(item, "error", None) or getattr(item, "failed", False)
                 self.failures += 1 if failed else 0
-                bar.update(task, advance=1, last=f"{name} done{self._failed()}")
+                bar.update(task, advance=1, last=f"{printable(name)} done{self._failed()}")
                 now = next((t for t in bar.tasks if t.id == task), None)
                 if now is not None and now.finished:  # only the phase under way stays on screen
                     bar.remove_task(task)
@@ -119,7 +121,8 @@ class Progress:
     def current(self, host: str, op_id: str) -> None:
         """The op a host is running now (from the apply script's markers)."""
         if self.bar is not None and self.task is not None:
-            self.bar.update(self.task, last=f"{host}: {op_id}{self._failed()}")
+            shown = f"{printable(host)}: {printable(op_id)}"
+            self.bar.update(self.task, last=f"{shown}{self._failed()}")
 
     def _failed(self) -> str:
         return f"  ({self.failures} failed)" if self.failures else ""

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from specops.compiler.ir import HostProgram, OpNode, Program
 
+from .command import SENSITIVE
 from .connectors import ConnectError, Connector, EngineConnector, connect
 from .connectors.base import TransferError, encode, supervised
 from .facts import FactError, FactRef, Facts, batch_script, gather
@@ -61,12 +62,14 @@ def plan_ops(
             out.append(OpPlan(node, ()))  # a handler nothing changed has nothing to do
             continue
         op = OPERATIONS[node.kind]
-        a = op.args(node.args)
-        refs = op.facts(a)
-        waits = next(
-            (by for by, r in reversed(unsettled) if any(r.covers(ref) for ref in refs)), None
-        )
+        waits = None
+        sensitive = SENSITIVE.set(bool(node.sensitive))
         try:
+            a = op.args(node.args)
+            refs = op.facts(a)
+            waits = next(
+                (by for by, r in reversed(unsettled) if any(r.covers(ref) for ref in refs)), None
+            )
             changes = tuple(op.plan(a, facts))
             guess = next((facts.guessed[r] for r in refs if r in facts.guessed), None)
             if guess is not None or waits is not None:
@@ -82,6 +85,12 @@ def plan_ops(
         except PlanError as e:
             out.append(OpPlan(node, (), scrub_op(node, str(e)), waits_on=waits))
             continue
+        except Exception as e:  # an op's own code failed (a custom op): that op only
+            why = f"{node.kind} could not be planned: {type(e).__name__}: {e}"
+            out.append(OpPlan(node, (), scrub_op(node, why), waits_on=waits))
+            continue
+        finally:
+            SENSITIVE.reset(sensitive)
         out.append(OpPlan(node, _redact(node, changes), waits_on=waits))
     return tuple(out)
 
@@ -105,7 +114,8 @@ def needed_facts(hp: HostProgram) -> list[FactRef[Any]]:
     refs: list[FactRef[Any]] = [Pending.ref()] if any(op.handler for op in hp.ops) else []
     for node in hp.ops:
         op = OPERATIONS[node.kind]
-        refs.extend(op.facts(op.args(node.args)))
+        with contextlib.suppress(Exception):  # a failing op fails alone, in plan_ops
+            refs.extend(op.facts(op.args(node.args)))
     return refs
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import posixpath
 import stat
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,8 @@ from .writes import _owner, sha256, validate_arg, write_file
 
 def _read(src: str, what: str) -> bytes:
     try:
+        if not stat.S_ISREG(os.stat(src).st_mode):  # a FIFO would block the plan forever
+            raise PlanError(f"cannot read {what} {src}: it is not a regular file")
         return Path(src).read_bytes()
     except OSError as e:
         raise PlanError(f"cannot read {what} {src}: {e.strerror}") from None
@@ -76,18 +79,44 @@ _ENV = jinja2.sandbox.SandboxedEnvironment(
 )
 
 
+# A template renders a config file: bounded like any value specops makes.
+MAX_RENDERED = 10 * 1024 * 1024
+RENDER_SECONDS = 10.0
+
+
 def render(a: TemplateArgs, facts: dict[str, Any]) -> bytes:
-    """The rendered template (pure but for reading ``src``); errors are PlanErrors."""
+    """The rendered template (pure but for reading ``src``); every error is a PlanError.
+
+    Rendering streams, so a template that would grow past ``MAX_RENDERED`` or run
+    past ``RENDER_SECONDS`` is stopped (a loop that prints nothing is not).
+    """
     source = _read(a.src, "template").decode("utf-8")
     try:
         tpl = _ENV.from_string(source)
-        return tpl.render({**a.vars, "vars": a.vars, "facts": facts}).encode("utf-8")
+        out: list[str] = []
+        size, deadline = 0, time.monotonic() + RENDER_SECONDS
+        for chunk in tpl.generate({**a.vars, "vars": a.vars, "facts": facts}):
+            out.append(chunk)
+            size += len(chunk)
+            if size > MAX_RENDERED:
+                raise PlanError(f"{a.src}: the rendered file would be larger than 10 MiB")
+            if time.monotonic() > deadline:
+                raise PlanError(f"{a.src}: rendering took longer than {RENDER_SECONDS:.0f} s")
+        return "".join(out).encode("utf-8")
+    except PlanError:
+        raise
     except jinja2.TemplateSyntaxError as e:
         raise PlanError(f"{a.src}:{e.lineno}: template syntax error: {e.message}") from None
     except jinja2.UndefinedError as e:
         raise PlanError(f"{a.src}: {e.message}") from None
     except jinja2.TemplateError as e:
         raise PlanError(f"{a.src}: {e}") from None
+    except RecursionError:
+        raise PlanError(
+            f"{a.src}: the template recurses too deeply (a macro calling itself?)"
+        ) from None
+    except Exception as e:  # include without a loader, a filter given the wrong type, …
+        raise PlanError(f"{a.src}: rendering failed: {type(e).__name__}: {e}") from None
 
 
 @register

@@ -12,6 +12,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from specops.compiler.terminal import clip, printable
+
 from .operation import Action
 from .outcomes import HostPlan, HostResult, OpPlan, Status, summarize
 
@@ -20,9 +22,17 @@ PLAN_VERSION = 1
 _STYLE = {Action.CREATE: "green", Action.UPDATE: "yellow", Action.DELETE: "red", Action.RUN: "cyan"}
 
 
+MAX_DIFF_LINES = 1000
+
+
 def _diff_text(diff: str) -> Text:
     out = Text()
-    for line in diff.splitlines(keepends=True):
+    lines = diff.splitlines(keepends=True)
+    for line in lines[:MAX_DIFF_LINES]:
+        # What a host's file holds is printed escaped and clipped: it may hold
+        # terminal control sequences, or be one line of megabytes.
+        end = "\n" if line.endswith("\n") else ""
+        line = printable(clip(line.rstrip("\n"))) + end
         style = ""
         if line.startswith("+") and not line.startswith("+++"):
             style = "green"
@@ -31,11 +41,15 @@ def _diff_text(diff: str) -> Text:
         elif line.startswith("@@"):
             style = "cyan"
         out.append("      " + line, style=style)
+    if len(lines) > MAX_DIFF_LINES:
+        more = len(lines) - MAX_DIFF_LINES
+        out.append(f"      … {more} more lines (plan --json has the whole diff)\n", style="dim")
     return out
 
 
 def _head(name: str, target: str) -> Text:
-    return Text.assemble((name, "bold"), (f" ({target})" if target != name else "", "dim"))
+    shown = f" ({printable(target)})" if target != name else ""
+    return Text.assemble((printable(name), "bold"), (shown, "dim"))
 
 
 def _op_lines(console: Console, op: OpPlan, width: int) -> None:
@@ -43,9 +57,10 @@ def _op_lines(console: Console, op: OpPlan, width: int) -> None:
         console.print(
             Text.assemble(
                 ("  ? ", "bold yellow"),
-                (op.node.id.ljust(width), "bold"),
-                f"  ({op.node.kind}) planned after {op.waits_on} runs; as the host is now: ",
-                (op.error, "yellow"),
+                (printable(op.node.id.ljust(width)), "bold"),
+                f"  ({op.node.kind}) planned after {printable(op.waits_on)} runs; "
+                "as the host is now: ",
+                (printable(clip(op.error)), "yellow"),
             )
         )
         return
@@ -53,9 +68,9 @@ def _op_lines(console: Console, op: OpPlan, width: int) -> None:
         console.print(
             Text.assemble(
                 ("  x ", "bold red"),
-                (op.node.id.ljust(width), "bold"),
+                (printable(op.node.id.ljust(width)), "bold"),
                 f"  ({op.node.kind}) ",
-                (op.error, "red"),
+                (printable(clip(op.error)), "red"),
             )
         )
         return
@@ -64,11 +79,13 @@ def _op_lines(console: Console, op: OpPlan, width: int) -> None:
         mark = "?" if ch.depends_on else " "
         line = Text.assemble(
             (f" {mark}{ch.action.value} ", _STYLE[ch.action]),
-            (op.node.id.ljust(width), "bold"),
-            f"  {ch.summary}",
+            (printable(op.node.id.ljust(width)), "bold"),
+            f"  {printable(clip(ch.summary))}",
         )
         if ch.depends_on:
-            line.append(f"  (depends on {ch.depends_on}; known after apply)", style="dim")
+            line.append(
+                f"  (depends on {printable(ch.depends_on)}; known after apply)", style="dim"
+            )
         console.print(line)
         if ch.diff:
             console.print(_diff_text(ch.diff), end="")
@@ -119,9 +136,9 @@ def print_plan(console: Console, plans: Sequence[HostPlan], by_op: bool | None =
         head = _head(p.host, p.target)
         if p.error:
             label = "unreachable" if p.unreachable else "error"
-            console.print(head, Text(f"  {label}: {p.error}", style="bold red"))
+            console.print(head, Text(f"  {label}: {printable(p.error)}", style="bold red"))
             if p.hint:
-                console.print(Text(f"  hint: {p.hint}", style="dim"))
+                console.print(Text(f"  hint: {printable(p.hint)}", style="dim"))
             continue
         changed = [o for o in p.ops if o.changes or o.error]
         if not changed:
@@ -150,10 +167,14 @@ def _print_by_op(console: Console, plans: Sequence[HostPlan]) -> None:
     for p in plans:
         if p.error:
             label = "unreachable" if p.unreachable else "error"
-            console.print(_head(p.host, p.target), Text(f"  {label}: {p.error}", style="bold red"))
+            console.print(
+                _head(p.host, p.target), Text(f"  {label}: {printable(p.error)}", style="bold red")
+            )
     width = max((len(op.node.id) for op, _ in groups.values()), default=0)
     for op, hosts in groups.values():
-        shown = ", ".join(hosts[:5]) + (f" and {len(hosts) - 5} more" if len(hosts) > 5 else "")
+        shown = printable(", ".join(hosts[:5])) + (
+            f" and {len(hosts) - 5} more" if len(hosts) > 5 else ""
+        )
         count = f"{len(hosts)} host{'s' if len(hosts) != 1 else ''}"
         console.print(Text.assemble((f"{count}: ", "bold"), (shown, "dim")))
         _op_lines(console, op, width)
@@ -164,9 +185,11 @@ def _print_by_op(console: Console, plans: Sequence[HostPlan]) -> None:
 def _failures(console: Console, r: HostResult) -> None:
     if r.error:
         label = "unreachable" if r.unreachable else "error"
-        console.print(_head(r.host, r.target), Text(f"  {label}: {r.error}", style="bold red"))
+        console.print(
+            _head(r.host, r.target), Text(f"  {label}: {printable(r.error)}", style="bold red")
+        )
         if r.hint:
-            console.print(Text(f"  hint: {r.hint}", style="dim"))
+            console.print(Text(f"  hint: {printable(r.hint)}", style="dim"))
         return
     console.print(_head(r.host, r.target))
     for o in r.ops:
@@ -174,18 +197,22 @@ def _failures(console: Console, r: HostResult) -> None:
             console.print(
                 Text.assemble(
                     ("  x ", "bold red"),
-                    (o.id, "bold"),
+                    (printable(o.id), "bold"),
                     f"  ({o.kind}) failed: ",
-                    (o.error or "", "red"),
+                    (printable(o.error or ""), "red"),
                 )
             )
             if o.output.strip():
-                console.print(
-                    Text("      " + o.output.strip().replace("\n", "\n      "), style="dim")
-                )
+                shown = "\n".join(printable(clip(x)) for x in o.output.strip().splitlines())
+                console.print(Text("      " + shown.replace("\n", "\n      "), style="dim"))
         elif o.status is Status.NOT_RUN:
             console.print(
-                Text.assemble(("  - ", "dim"), (o.id, "bold"), "  not run: ", o.error or "")
+                Text.assemble(
+                    ("  - ", "dim"),
+                    (printable(o.id), "bold"),
+                    "  not run: ",
+                    printable(o.error or ""),
+                )
             )
 
 
@@ -202,11 +229,11 @@ def print_results(console: Console, results: Sequence[HostResult]) -> None:
     for r in results:
         if r.error:
             state = "skipped" if r.skipped else "unreachable" if r.unreachable else "error"
-            table.add_row(r.host, "", "", "", "", Text(state, style="bold red"))
+            table.add_row(printable(r.host), "", "", "", "", Text(state, style="bold red"))
             continue
         failed = r.count(Status.FAILED)
         table.add_row(
-            r.host,
+            printable(r.host),
             str(r.count(Status.OK)),
             str(r.count(Status.CHANGED)),
             Text(str(failed), style="bold red" if failed else ""),
@@ -216,13 +243,13 @@ def print_results(console: Console, results: Sequence[HostResult]) -> None:
     console.print(table)
     for r in results:
         if r.image:
-            console.print(Text(f"{r.host}: built image {r.image}", style="bold"))
+            console.print(Text(f"{printable(r.host)}: built image {r.image}", style="bold"))
     done = sum(r.count(Status.CHANGED) for r in results)
     hosts = f"{len(results)} host{'s' if len(results) != 1 else ''}"
     verdict = f"Apply complete: {done} op{'s' if done != 1 else ''} changed on {hosts}."
     failed_hosts = [r for r in results if r.failed]
     if failed_hosts:
-        names = ", ".join(r.host for r in failed_hosts)
+        names = printable(", ".join(r.host for r in failed_hosts))
         verdict = f"Apply finished with failures on {len(failed_hosts)} of {hosts}: {names}."
     console.print(Text(verdict, style="bold"))
 
@@ -239,7 +266,7 @@ def print_stats(console: Console, plans: Sequence[HostPlan], results: Sequence[H
         secs = dict(r.seconds) if r else dict(p.seconds)
         trips = str(r.round_trips) if r else str(1 if p.facts else 0)
         table.add_row(
-            p.host,
+            printable(p.host),
             trips,
             str(r.phases) if r else "",
             _size(r.sent if r else p.sent),

@@ -9,7 +9,7 @@ from typing import Any
 
 from specops.compiler.catalog import arg
 
-from .command import Command, raw, sh
+from .command import SENSITIVE, Command, raw, secret, sh
 from .facts import Fact, FactRef, Facts, Guess
 from .files import check_absolute
 from .files_facts import FileInfo, FileStat
@@ -27,6 +27,18 @@ class CommandStatus(Fact[int]):
     @classmethod
     def parse(cls, output: str) -> int:
         return int(output.strip())
+
+
+def shell(command: str) -> Command:
+    """``sh -c COMMAND``; a sensitive command runs from a private temp file instead, so
+    it is never on a command line, where ``ps`` shows it to every local user."""
+    if not SENSITIVE.get():
+        return sh("sh", "-c", command)
+    return sh(
+        raw("{ t=$(mktemp) && printf '%s\\n'"),
+        secret(command),
+        raw('> "$t" && sh "$t" </dev/null; rc=$?; rm -f -- "$t"; [ "$rc" -eq 0 ]; }'),
+    )
 
 
 def guard_facts(creates: str | None, unless: str | None) -> list[FactRef[Any]]:
@@ -122,7 +134,7 @@ class Shell(Operation[ShellArgs]):
     def plan(self, a: ShellArgs, f: Facts) -> list[Change]:
         if guard_done(a.creates, a.unless, f):
             return []
-        run = guarded(a.creates, a.unless, sh("sh", "-c", a.command))
+        run = guarded(a.creates, a.unless, shell(a.command))
         return [Change(Action.RUN, f"run {a.command}", (run,))]
 
     def effects(self, a: ShellArgs, f: Facts) -> Mapping[FactRef[Any], Any]:

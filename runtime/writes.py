@@ -16,7 +16,7 @@ from typing import Any
 
 from specops.compiler.catalog import arg
 
-from .command import Command, Part, Staged, raw, sh
+from .command import SENSITIVE, Command, Part, Staged, raw, sh
 
 
 def validate_arg() -> Any:
@@ -63,7 +63,8 @@ def write_file(
     """Replace ``path`` with ``data`` atomically.
 
     Unset mode/owner keep those of the existing file; a new file without a mode
-    gets 0644. ``validate`` checks the new file before the rename (see ``validate_arg``).
+    gets 0644, or 0600 when it holds sensitive values (``SENSITIVE``).
+    ``validate`` checks the new file before the rename (see ``validate_arg``).
     """
     directory, name = posixpath.split(path)
     template = posixpath.join(directory or ".", f".{name}.specops-XXXXXXXX")
@@ -82,7 +83,7 @@ def write_file(
     if existing:
         parts += [raw("&& chmod --reference"), path, tmp, raw("&& chown --reference"), path, tmp]
     if mode or not existing:
-        parts += [raw("&& chmod"), mode or "0644", tmp]
+        parts += [raw("&& chmod"), mode or ("0600" if SENSITIVE.get() else "0644"), tmp]
     owner = _owner(user, group)
     if owner:
         parts += [raw("&& chown"), owner, tmp]

@@ -38,6 +38,7 @@ from specops.compiler.diagnostics import Collector, SpecError, diag, render_all,
 from specops.compiler.frontend import load_inventory
 from specops.compiler.inventory import Host, Inventory
 from specops.compiler.targets import is_literal, read_targets, ssh_options
+from specops.compiler.terminal import printable
 from specops.runtime.catalog import CATALOG
 from specops.runtime.connectors import become
 from specops.runtime.executor import Runner
@@ -280,8 +281,8 @@ class _Lines:
                     self._print(host, stream, rest)
 
     def _print(self, host: str, stream: str, line: str) -> None:
-        prefix = Text(f"{host.ljust(self.width)} | ", style="bold")
-        self.out.print(prefix + Text(line, style="red" if stream == "stderr" else ""))
+        prefix = Text(f"{printable(host).ljust(self.width)} | ", style="bold")
+        self.out.print(prefix + Text(printable(line), style="red" if stream == "stderr" else ""))
 
 
 def _decoder() -> codecs.IncrementalDecoder:
@@ -290,7 +291,7 @@ def _decoder() -> codecs.IncrementalDecoder:
 
 def _status(o: CommandOutcome) -> Text:
     if o.error:
-        return Text(f"unreachable: {o.error}", style="bold red")
+        return Text(f"unreachable: {printable(o.error)}", style="bold red")
     assert o.result is not None
     if o.result.ok:
         return Text(f"ok ({o.seconds:.2f} s)", style="green")
@@ -299,8 +300,8 @@ def _status(o: CommandOutcome) -> Text:
 
 def _head(o: CommandOutcome) -> Text:
     # A host named on the command line is already named by how it is reached.
-    target = f" ({o.target})" if o.target != o.host and not is_literal(o.host) else ""
-    return Text.assemble((o.host, "bold"), (target, "dim"), "  ") + _status(o)
+    target = f" ({printable(o.target)})" if o.target != o.host and not is_literal(o.host) else ""
+    return Text.assemble((printable(o.host), "bold"), (target, "dim"), "  ") + _status(o)
 
 
 def _run_command(
@@ -328,12 +329,12 @@ def _run_command(
         with lock:
             out.print(_head(o))
             if o.hint:
-                out.print(Text(f"  hint: {o.hint}", style="dim"))
+                out.print(Text(f"  hint: {printable(o.hint)}", style="dim"))
             if o.result is not None:
                 if o.result.stdout:
-                    out.print(Text(o.result.stdout.rstrip("\n")))
+                    out.print(Text(printable(o.result.stdout.rstrip("\n"))))
                 if o.result.stderr:
-                    out.print(Text(o.result.stderr.rstrip("\n"), style="red"))
+                    out.print(Text(printable(o.result.stderr.rstrip("\n")), style="red"))
             if o.image:
                 out.print(Text(f"  built image {o.image}", style="bold"))
 
@@ -522,10 +523,10 @@ def _facts_table(outcomes: Sequence[FactsOutcome]) -> Table:
         if o.error:
             label = "unreachable" if o.unreachable else "error"
             msg = f"{label}: {o.error}" + (f"\nhint: {o.hint}" if o.hint else "")
-            table.add_row(o.host, "", Text(msg, style="red"))
+            table.add_row(printable(o.host), "", Text(printable(msg), style="red"))
             continue
         for ref, value in o.values:
-            table.add_row(o.host, str(ref), Text(_show(value)))
+            table.add_row(printable(o.host), printable(str(ref)), Text(printable(_show(value))))
     return table
 
 

@@ -8,6 +8,7 @@ that could not be made; 2 ``plan --detailed-exitcode`` found changes;
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
 import math
@@ -17,6 +18,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from specops import __version__, adhoc
 from specops.compiler import messages as m
@@ -27,6 +29,7 @@ from specops.compiler.frontend import Options, compile_file, explain_vars, targe
 from specops.compiler.ir import to_json
 from specops.compiler.schema import spec_schema
 from specops.compiler.scope import parse_var
+from specops.compiler.terminal import printable
 from specops.runtime import planfile
 from specops.runtime.catalog import CATALOG
 from specops.runtime.events import Events, Progress
@@ -216,7 +219,7 @@ def _apply_exit(results: Sequence[HostResult]) -> int:
 
 def _cmd_ops(out: Console) -> int:
     for op in CATALOG:
-        out.print(f"[bold]{op.kind:<20}[/] {op.summary}")
+        out.print(Text.assemble((f"{op.kind:<20}", "bold"), f" {printable(op.summary)}"))
     return EXIT_OK
 
 
@@ -310,7 +313,9 @@ def _run(out: Console, args: argparse.Namespace, pool: Pool) -> int:
         stale = [p for p in plans if expect is not None and p.error and p.facts]
         if stale:
             for p in stale:
-                out.print(f"[bold red]{p.host}[/]: {p.error}")
+                out.print(
+                    Text.assemble((printable(p.host), "bold red"), f": {printable(p.error or '')}")
+                )
             out.print("Nothing was applied: plan again (specops plan … -o FILE).")
             events.done("apply", {"refused": [p.host for p in stale]})
             return EXIT_ERROR
@@ -380,6 +385,9 @@ def _cmd_show(out: Console, args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a lone surrogate must not end in a traceback
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     try:
         return run(argv)
     except SpecError as e:
