@@ -27,6 +27,7 @@ from .connectors import ConnectError, Connector, EngineConnector, connect
 from .connectors.base import TransferError, encode, supervised
 from .facts import FactError, FactRef, Facts, batch_script, gather
 from .files_get import save_locally
+from .hostlock import hold, owner
 from .notify_facts import Pending, marker
 from .operation import OPERATIONS, Change, PlanError
 from .outcomes import HostPlan, HostResult, OpPlan, OpResult, Status, scrub_op
@@ -145,7 +146,13 @@ class Runner:
     become_password: str | None = field(default=None, repr=False)
     # Told (host, op id) as each op starts on a host, from the script's markers as they stream.
     on_op: Callable[[str, str], None] | None = None
+    # Take each host's apply lock before reading its facts (an apply; a plan only reads),
+    # waiting at most lock_wait seconds for another apply to finish (runtime/hostlock.py).
+    lock: bool = False
+    lock_wait: float = 0.0
     _sessions: list[_Session] = field(default_factory=list)
+    # One run id for all hosts: entries that reach one machine share its lock.
+    _owner: str = field(default_factory=owner)
 
     def __enter__(self) -> Runner:
         return self
@@ -189,6 +196,11 @@ class Runner:
         except ConnectError as e:
             return HostPlan(hp.name, target, error=str(e), hint=e.hint, unreachable=True)
         s.conn = conn
+        if self.lock:
+            busy = hold(conn, self._owner, self.lock_wait)
+            if busy is not None:
+                hint = "wait for it to finish, or give --lock-wait SECONDS"
+                return HostPlan(hp.name, target, error=busy, hint=hint)
         t1 = time.monotonic()
         try:
             facts = self._read_facts(s, hp)

@@ -71,6 +71,7 @@ def _runner(
     limit: Iterable[str] | None,
     variables: Mapping[str, Any] | None,
     parallel: int | None,
+    lock: bool = False,
 ) -> Iterator[Runner]:
     """A runner over ``target`` whose hosts' connections (facts included) are shared."""
     pool = Pool()
@@ -81,7 +82,10 @@ def _runner(
             opts = Options(inventory, limit, dict(variables or {}), facts=source)
             program = compile_file(program, CATALOG, opts)
         with Runner(
-            program, parallel=parallel, connector=lambda hp: pool.get(hp.name, hp.connection)
+            program,
+            parallel=parallel,
+            connector=lambda hp: pool.get(hp.name, hp.connection),
+            lock=lock,
         ) as r:
             yield r
     finally:
@@ -109,8 +113,11 @@ def apply(
     variables: Mapping[str, Any] | None = None,
     parallel: int | None = None,
 ) -> list[HostResult]:
-    """Plan and apply on every host; returns each host's results."""
-    with _runner(target, inventory, limit, variables, parallel) as r:
+    """Plan and apply on every host; returns each host's results.
+
+    Each host's apply lock is held from its fact read to the end (one apply at a time).
+    """
+    with _runner(target, inventory, limit, variables, parallel, lock=True) as r:
         r.plan()
         return r.apply()
 

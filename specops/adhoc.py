@@ -226,7 +226,10 @@ def _run_op(args: argparse.Namespace, program: Any, out: Console) -> int:
     from specops.cli import EXIT_ERROR, EXIT_FAILED, EXIT_OK, EXIT_UNREACHABLE
 
     with Runner(
-        program, parallel=args.parallel, accept_new_host_keys=args.accept_new_host_keys
+        program,
+        parallel=args.parallel,
+        accept_new_host_keys=args.accept_new_host_keys,
+        lock=not args.plan,
     ) as r:
         plans = r.plan()
         if args.plan:

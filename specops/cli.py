@@ -155,6 +155,16 @@ def _parser() -> argparse.ArgumentParser:
     runtime(ap)
     ap.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
     ap.add_argument(
+        "--lock-wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="wait this long for another apply on a host to finish (default: fail that host)",
+    )
+    ap.add_argument(
+        "--no-lock", action="store_true", help="do not take the hosts' apply locks (see docs)"
+    )
+    ap.add_argument(
         "--serial",
         metavar="N|N%",
         help="apply in rolling batches of N hosts (or N%% of them), one batch at a time",
@@ -295,6 +305,8 @@ def _run(out: Console, args: argparse.Namespace, pool: Pool) -> int:
         expect=expect,
         timeout=args.timeout,
         become_password=getpass.getpass("sudo password: ") if args.ask_become_pass else None,
+        lock=args.command == "apply" and not args.no_lock,
+        lock_wait=getattr(args, "lock_wait", 0.0) or 0.0,
     )
     with runner as r, Progress(out, enabled=not args.json) as progress:
         r.on_op = progress.current

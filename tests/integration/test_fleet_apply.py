@@ -123,7 +123,7 @@ def test_apply_makes_hosts_match_and_plan_predicted_it(
     assert apply.returncode == 0, apply.stdout + apply.stderr
     result = final(apply.stdout)
     assert applied(result) == predicted
-    assert all(h["round_trips"] == 2 for h in result["hosts"]), "one fact read + one apply script"
+    assert all(h["round_trips"] == 3 for h in result["hosts"]), "the lock, facts, one script"
 
     for h in fleet.hosts:
         root = roots[h.name]

@@ -177,7 +177,7 @@ def test_facts_in_expressions_are_read_from_the_hosts(fleet: SshFleet, tmp_path:
     r = specops("apply", str(spec), "--yes", "--json")
     assert r.returncode == 0, r.stdout + r.stderr
     (host,) = final(r.stdout)["hosts"]
-    assert host["round_trips"] == 3, "facts for compiling, facts for planning, one apply script"
+    assert host["round_trips"] == 4, "facts for compiling, the apply lock, facts, one script"
     arch = os.uname().machine
     assert (root / f"debian-{arch}").exists()
     (root / "skip").write_text("")
