@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import posixpath
 import secrets
+import shlex
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -32,7 +34,7 @@ from .notify_facts import Pending, marker
 from .operation import OPERATIONS, Change, PlanError
 from .outcomes import HostPlan, HostResult, OpPlan, OpResult, Status, scrub_op
 from .reach import Reach
-from .script import STAGE, OpWatcher, apply_script, as_user, read_results, uploads
+from .script import OpWatcher, apply_script, as_user, read_results, staging, uploads
 
 
 def plan_ops(
@@ -127,6 +129,7 @@ class _Session:
     plan: HostPlan | None = None
     sent: int = 0
     received: int = 0
+    stage: str | None = None  # this run's upload directory on the host, while it has files
 
 
 T = TypeVar("T")
@@ -312,10 +315,12 @@ class Runner:
         needed = uploads(plan)
         if needed:  # large contents go by SFTP into a private staging directory first
             try:
-                made = s.conn.run(STAGE, timeout=self.timeout)
+                run = self._owner.split(" ", 1)[0]
+                made = s.conn.run(staging(run, nonce, sole=self.lock), timeout=self.timeout)
                 stage = made.stdout.strip()
                 if not made.ok or not stage.startswith("/"):
                     raise OSError(made.stderr.strip() or "no staging directory")
+                s.stage = stage
                 for name, data in needed.items():
                     s.conn.put(data, f"{stage}/{name}", 0o600)
                     s.sent += len(data)
@@ -341,6 +346,7 @@ class Runner:
                     tail = f"timed out after {self.timeout} s"
             except Exception as e:  # the connection died mid-apply
                 tail = f"{type(e).__name__}: {e}"
+        s.stage = None  # the script removed it
         return self._fetch(s, plan, read_results(plan, stdout, nonce, tail)), None
 
     @staticmethod
@@ -402,6 +408,11 @@ class Runner:
         for s in self._sessions:
             if s.conn is not None:
                 # Closing a dead connection must not hide the results.
+                with contextlib.suppress(Exception):
+                    if s.stage is not None:  # interrupted between upload and script
+                        parent = shlex.quote(posixpath.dirname(s.stage))
+                        rm = f"rm -rf -- {shlex.quote(s.stage)}; rmdir {parent} 2>/dev/null"
+                        s.conn.run(rm, timeout=5)
                 with contextlib.suppress(Exception):
                     s.conn.close()
 

@@ -4,12 +4,13 @@ One script runs every changed op of a host in order, each in a subshell
 between markers with its own exit status (``@@specops:NONCE:op:I`` …
 ``rc:I CODE``), so a failure is pinned to its op and the ops after it are
 reported as not run. Ops with ``become`` run through sudo (``as_user``);
-large contents are uploaded first (``uploads``, ``STAGE``) and removed when
+large contents are uploaded first (``uploads``, into ``staging``) and removed when
 the script ends.
 """
 
 from __future__ import annotations
 
+import posixpath
 import shlex
 from collections.abc import Callable
 from dataclasses import replace
@@ -43,7 +44,22 @@ def uploads(plan: HostPlan) -> dict[str, bytes]:
     return out
 
 
-STAGE = 'mkdir -p -m 700 "$HOME/.specops/upload" && cd "$HOME/.specops/upload" && pwd -P'
+def staging(run: str, session: str, sole: bool) -> str:
+    """Shell code making a private staging directory for this host's uploads of this run
+    (``upload/RUN/SESSION``: entries of one run reaching one machine each have their own);
+    prints its path.
+
+    Uploads of runs that were killed or interrupted are removed here: every other run's
+    directory when this run holds the host's apply lock (``sole``: no other apply can be
+    uploading), else those older than an hour.
+    """
+    age = "" if sole else "-mmin +60 "
+    run, session = shlex.quote(run), shlex.quote(session)
+    return (
+        'u="$HOME/.specops/upload"; mkdir -p -m 700 "$u" && chmod 700 "$u" && cd "$u" && '
+        f"find . -mindepth 1 -maxdepth 1 ! -name {run} {age}-exec rm -rf -- {{}} + ; "
+        f"mkdir -p -m 700 {run}/{session} && cd {run}/{session} && pwd -P"
+    )
 
 
 def apply_script(
@@ -55,10 +71,16 @@ def apply_script(
     """
     lines: list[str] = []
     if stage is not None:
-        files = " ".join(shlex.quote(f"{stage}/{name}") for name in uploads(plan))
-        # A function, so the quoted paths need no second level of quoting in the trap.
-        lines.append(f"specops_cleanup() {{ rm -f -- {files}; }}")
+        # A function, so the quoted path needs no second level of quoting in the trap.
+        # this host's directory, then the run's when no other entry of the run still uses it
+        parent = shlex.quote(posixpath.dirname(stage))
+        lines.append(
+            f"specops_cleanup() {{ rm -rf -- {shlex.quote(stage)}; rmdir {parent} 2>/dev/null; }}"
+        )
+        # also when the watchdog stops the script (SIGTERM) or it is interrupted
         lines.append("trap specops_cleanup EXIT")
+        lines.append("trap 'specops_cleanup; exit 143' TERM")
+        lines.append("trap 'specops_cleanup; exit 130' INT")
     handler_ids = {op.node.id for op in plan.ops if op.node.handler}
     for i, op in enumerate(plan.ops):
         if op.error:

@@ -195,6 +195,7 @@ class SshConnector:
         tmp = posixpath.join(directory or ".", f".{name}.specops-{secrets.token_hex(6)}")
         try:
             with sftp.open(tmp, "wb") as f:
+                f.chmod(0o600)  # private from the first byte, whatever the final mode
                 f.set_pipelined(True)
                 f.write(data)
             sftp.chmod(tmp, mode)
@@ -203,6 +204,10 @@ class SshConnector:
             with contextlib.suppress(OSError):
                 sftp.remove(tmp)
             raise TransferError(f"{self.target.target}: cannot write {path}: {_why(e)}") from None
+        except BaseException:  # interrupted mid-upload: leave no partial file behind
+            with contextlib.suppress(Exception):
+                sftp.remove(tmp)
+            raise
 
     def get(self, path: str) -> bytes:
         self.round_trips += 1

@@ -4,6 +4,7 @@ that converges. See docs/reliability.md."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -225,3 +226,55 @@ def test_the_controller_interrupted(fleet: SshFleet, tmp_path: Path) -> None:
     r = specops("apply", str(spec.with_name("site.toml")), "--yes")
     assert r.returncode == 0, tail(r)
     assert all((root / "data").read_text() == NEW for root in roots.values())
+
+
+def _staged(home: Path) -> list[Path]:
+    up = home / ".specops" / "upload"
+    return sorted(p for p in up.rglob("*")) if up.exists() else []
+
+
+def test_staged_uploads_are_private_and_never_left_behind(fleet: SshFleet, tmp_path: Path) -> None:
+    """Large contents go by SFTP into a per-run staging directory: private (0600) from
+    the first byte, removed when the run is interrupted mid-upload, and what a killed
+    run left there is removed by the next run."""
+    h = fleet.hosts[0]  # the fleet logs in as this machine's root: its home is ours
+    home = Path.home()
+    stale = home / ".specops" / "upload" / "0123deadrun" / "cafe"
+    stale.mkdir(parents=True, exist_ok=True)
+    (stale / "partial").write_bytes(b"x" * 1000)
+    root = tmp_path / "root"
+    root.mkdir()
+    big = tmp_path / "big.bin"
+    big.write_bytes(os.urandom(1024 * 1024) * 80)  # 80 MiB: long enough to interrupt
+    spec = tmp_path / "site.toml"
+    spec.write_text(
+        entry("h0", h, root)
+        + f'[ops.big]\nop = "files.copy"\nsrc = "{big}"\npath = "{root}/big.bin"\n'
+    )
+    with (tmp_path / "out").open("w") as o, (tmp_path / "err").open("w") as e:
+        p = subprocess.Popen(
+            [sys.executable, "-m", "specops", "apply", str(spec), "--yes"],
+            stdout=o,
+            stderr=e,
+            env={**os.environ, "NO_COLOR": "1"},
+        )
+        modes: set[int] = set()
+        deadline = time.monotonic() + 60
+        while not modes and time.monotonic() < deadline:
+            for f in _staged(home):
+                if f.is_file() and "specops-" in f.name:
+                    with contextlib.suppress(OSError):
+                        modes.add(f.stat().st_mode & 0o777)
+            time.sleep(0.02)
+        assert modes, "no staged upload was seen"
+        assert not (home / ".specops" / "upload" / "0123deadrun").exists(), "stale not removed"
+        p.send_signal(signal.SIGINT)
+        p.wait(timeout=60)
+    assert p.returncode == 130, (tmp_path / "err").read_text()[-2000:]
+    assert modes == {0o600}, f"a staged upload was readable by others: {sorted(map(oct, modes))}"
+    assert _staged(home) == [], "an interrupted upload was left in the staging directory"
+    assert not (root / "big.bin").exists()
+    r = specops("apply", str(spec), "--yes")
+    assert r.returncode == 0, tail(r)
+    assert (root / "big.bin").read_bytes() == big.read_bytes()
+    assert _staged(home) == []
