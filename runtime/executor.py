@@ -187,7 +187,7 @@ class Runner:
     def _connect(self, hp: HostProgram) -> Connector:
         if self.connector is not None:
             return self.connector(hp)
-        return connect(hp.connection, self.accept_new_host_keys)
+        return connect(hp.connection, self.accept_new_host_keys, self.timeout)
 
     def _plan_one(self, s: _Session) -> HostPlan:
         hp = s.program

@@ -84,8 +84,10 @@ def _each(
     return results
 
 
-def _open(h: Host, accept_new_host_keys: bool, opened: dict[int, Connector]) -> Connector:
-    conn = connect(h.connection, accept_new_host_keys)
+def _open(
+    h: Host, accept_new_host_keys: bool, opened: dict[int, Connector], timeout: float | None = None
+) -> Connector:
+    conn = connect(h.connection, accept_new_host_keys, timeout)
     conn.open()
     opened[id(conn)] = conn
     return conn
@@ -108,7 +110,7 @@ def run_command(
         start = time.monotonic()
         target = h.connection.target
         try:
-            conn = _open(h, accept_new_host_keys, opened)
+            conn = _open(h, accept_new_host_keys, opened, timeout)
         except ConnectError as e:
             took = time.monotonic() - start
             return CommandOutcome(h.name, target, str(e), e.hint, True, took)

@@ -20,6 +20,7 @@ from .connectors import ConnectError, Connector, connect
 @dataclass
 class Pool:
     accept_new_host_keys: bool = False
+    timeout: float | None = None  # connecting (the SSH handshake): --timeout
     _open: dict[str, Connector] = field(default_factory=dict)
     _failed: dict[str, ConnectError] = field(default_factory=dict)
     _locks: dict[str, threading.Lock] = field(default_factory=dict)
@@ -33,7 +34,7 @@ class Pool:
             if name in self._failed:
                 raise self._failed[name]
             if name not in self._open:
-                conn = connect(target, self.accept_new_host_keys)
+                conn = connect(target, self.accept_new_host_keys, self.timeout)
                 try:
                     conn.open()
                 except ConnectError as e:

@@ -13,7 +13,7 @@ import getpass
 import json
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from rich.console import Console
@@ -259,7 +259,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     if args.command == "show":
         return _cmd_show(out, args)
-    pool = Pool(args.accept_new_host_keys)
+    pool = Pool(args.accept_new_host_keys, getattr(args, "timeout", None))
     try:
         if args.command == "vars":
             return _cmd_vars(out, args, pool)
@@ -308,8 +308,14 @@ def _run(out: Console, args: argparse.Namespace, pool: Pool) -> int:
         lock=args.command == "apply" and not args.no_lock,
         lock_wait=getattr(args, "lock_wait", 0.0) or 0.0,
     )
+    started: dict[str, list[str]] = {}  # per host, the ops the apply scripts began
+
+    def on_op(host: str, op: str) -> None:
+        started.setdefault(host, []).append(op)
+        progress.current(host, op)
+
     with runner as r, Progress(out, enabled=not args.json) as progress:
-        r.on_op = progress.current
+        r.on_op = on_op
         plans = r.plan(on_done=progress.step("planning", len(program.hosts), events.planned))
         if args.command == "plan":
             if args.out:
@@ -339,6 +345,7 @@ def _run(out: Console, args: argparse.Namespace, pool: Pool) -> int:
             return EXIT_ERROR
         progress.resume()
         results: list[HostResult] = []
+        finished: list[HostResult] = []  # of the batch under way, for an interrupt
         for batch in _batches([h.name for h in program.hosts], args.serial):
             if _over_limit(results, args.fail_percent):
                 results += [
@@ -347,7 +354,13 @@ def _run(out: Console, args: argparse.Namespace, pool: Pool) -> int:
                 ]
                 continue
             step = progress.step("applying", len(program.hosts), events.applied)
-            results += r.apply(hosts=set(batch), on_done=step)
+            finished.clear()
+            try:
+                results += r.apply(hosts=set(batch), on_done=_keeping(finished, step))
+            except KeyboardInterrupt:
+                progress.pause()
+                _interrupted(out, [*results, *finished], started, plans)
+                raise
         events.done("apply", results_json(results))
         if not args.json:
             out.print()
@@ -355,6 +368,47 @@ def _run(out: Console, args: argparse.Namespace, pool: Pool) -> int:
             if args.stats:
                 print_stats(out, plans, results)
         return _apply_exit(results)
+
+
+def _keeping(
+    into: list[HostResult], then: Callable[[HostResult], None]
+) -> Callable[[HostResult], None]:
+    def done(result: HostResult) -> None:
+        into.append(result)
+        then(result)
+
+    return done
+
+
+def _interrupted(
+    out: Console, done: Sequence[HostResult], started: dict[str, list[str]], plans: list[HostPlan]
+) -> None:
+    """After Ctrl-C: what was applied where, so nobody has to guess."""
+    out.print()
+    out.print(Text("Interrupted. What the apply had done:", style="bold red"))
+    results = {r.host: r for r in done}
+    for p in plans:
+        r = results.get(p.host)
+        if r is not None:
+            by: dict[str, list[str]] = {}
+            for o in r.ops:
+                by.setdefault(o.status.value, []).append(o.id)
+            parts = [f"changed {', '.join(by.get('changed', [])) or 'nothing'}"]
+            if by.get("failed"):
+                parts.append(f"stopped during {', '.join(by['failed'])} (it may be partly done)")
+            if by.get("not run"):
+                parts.append(f"not run: {', '.join(by['not run'])}")
+            out.print(Text(f"  {printable(p.host)}: {printable('; '.join(parts))}"))
+        elif p.host in started:
+            ran = started[p.host]
+            line = f"  {printable(p.host)}: "
+            if ran[:-1]:
+                line += f"applied {printable(', '.join(ran[:-1]))}; "
+            line += f"stopped during {printable(ran[-1])} (it may be partly done); the rest not run"
+            out.print(Text(line))
+        elif p.changed:
+            out.print(Text(f"  {printable(p.host)}: nothing applied"))
+    out.print(Text("Run plan again to see where each host stands.", style="dim"))
 
 
 def _batches(hosts: list[str], serial: str | None) -> list[list[str]]:

@@ -18,6 +18,7 @@ returns the connector for a ``Connection`` of the IR, not yet opened.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from specops.compiler.ir import Connection
 
@@ -36,22 +37,34 @@ from .kubectl import KubectlConnector
 from .local import LocalConnector
 from .ssh import SshConnector
 
-CONNECTORS: dict[str, Callable[[Connection, bool], Connector]] = {
-    "local": lambda target, accept_new: LocalConnector(),
-    "ssh": lambda target, accept_new: SshConnector(target, accept_new_host_keys=accept_new),
-    "chroot": lambda target, accept_new: ChrootConnector(target),
-    "docker": lambda target, accept_new: DockerConnector(target),
-    "podman": lambda target, accept_new: PodmanConnector(target),
-    "kubectl": lambda target, accept_new: KubectlConnector(target),
+
+@dataclass(frozen=True)
+class Settings:
+    """What every connector is made with: trust in new host keys, the connect timeout."""
+
+    accept_new_host_keys: bool = False
+    connect_timeout: float = 10.0
+
+
+CONNECTORS: dict[str, Callable[[Connection, Settings], Connector]] = {
+    "local": lambda target, s: LocalConnector(),
+    "ssh": lambda target, s: SshConnector(target, s.connect_timeout, s.accept_new_host_keys),
+    "chroot": lambda target, s: ChrootConnector(target),
+    "docker": lambda target, s: DockerConnector(target),
+    "podman": lambda target, s: PodmanConnector(target),
+    "kubectl": lambda target, s: KubectlConnector(target),
 }
 
 
-def connect(target: Connection, accept_new_host_keys: bool = False) -> Connector:
-    """The connector that reaches ``target`` (call ``open()`` on it next)."""
+def connect(
+    target: Connection, accept_new_host_keys: bool = False, timeout: float | None = None
+) -> Connector:
+    """The connector that reaches ``target`` (call ``open()`` on it next); ``timeout``
+    bounds connecting (the whole SSH handshake), 10 s when not given."""
     make = CONNECTORS.get(target.kind)
     if make is None:
         raise ConnectError(f"{target.target}: no connector for {target.kind!r}")
-    return make(target, accept_new_host_keys)
+    return make(target, Settings(accept_new_host_keys, timeout or 10.0))
 
 
 __all__ = [

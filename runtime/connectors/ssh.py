@@ -14,6 +14,7 @@ command. specops sends whole scripts on stdin.
 from __future__ import annotations
 
 import contextlib
+import logging
 import posixpath
 import secrets
 import select
@@ -28,6 +29,11 @@ from specops.compiler.ir import Connection
 from .base import TIMEOUT_EXIT, ConnectError, OutputSink, Result, TransferError, encode, text
 
 LOST_EXIT = 255  # as ssh(1) exits when the connection fails
+
+# paramiko logs transport failures ("Exception (client): Error reading SSH protocol
+# banner"); with no handler, Python prints them raw on stderr. specops reports them
+# itself, with the host.
+logging.getLogger("paramiko").addHandler(logging.NullHandler())
 
 
 def _exec_channel(
@@ -115,7 +121,14 @@ class SshConnector:
 
         self.round_trips = 0
         self.target = target
-        kwargs: dict[str, object] = {}
+        # The whole handshake is bounded, not only the TCP connect: a peer that accepts
+        # the connection but never speaks SSH would otherwise hold us for paramiko's 15 s
+        # banner and 30 s authentication waits.
+        kwargs: dict[str, object] = {
+            "banner_timeout": connect_timeout,
+            "auth_timeout": connect_timeout,
+            "channel_timeout": connect_timeout,
+        }
         key = target.options.get("key")
         if key:
             kwargs.update(key_filename=key, look_for_keys=False)
@@ -167,6 +180,12 @@ class SshConnector:
             hint = None
             if "known_hosts" in str(e):
                 hint = 'add the host key to known_hosts (ssh-keyscan), or set known_hosts = "file"'
+            elif "banner" in str(e).lower() or "No existing session" in str(e):
+                return ConnectError(
+                    f"{where}: no SSH server answered (it accepted the connection but never "
+                    "sent an SSH banner)",
+                    "is that port an SSH server? check the port, or raise --timeout",
+                )
             return ConnectError(f"{where}: {e}", hint)
         if isinstance(e, OSError | EOFError):
             return ConnectError(

@@ -217,6 +217,11 @@ def test_the_controller_interrupted(fleet: SshFleet, tmp_path: Path) -> None:
     out, err = (tmp_path / "out").read_text(), (tmp_path / "err").read_text()
     assert p.returncode == 130, (out + err)[-3000:]
     assert "Traceback" not in err
+    # It says what had been done where: every host stopped during the slow op.
+    assert "Interrupted. What the apply had done:" in out, out[-2000:]
+    said = {x.split(":", 1)[0].strip(): x for x in out.split("Interrupted.", 1)[1].splitlines()}
+    for name in roots:
+        assert "stopped during slow" in said.get(name, ""), out[-2000:]
     # The hosts' scripts stop with the controller: the running op is killed (its
     # sleep is gone long before it would end) and the op after it never starts.
     assert_gone(f"sleep {PAUSE}", 3, "the hosts' scripts outlived the controller")
