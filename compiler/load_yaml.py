@@ -246,7 +246,12 @@ def _yaml_error(e: YAMLError, text: str, file: str, events: _Events) -> Diagnost
     if isinstance(e, DuplicateKeyError) and problem_at is not None:
         key = events.key_text.get(problem_at) or _quoted(str(e.problem)) or "?"
         first = events.first_key.get(problem_at)
-        notes = [("first defined here", _point(file, first))] if first is not None else []
+        notes = []
+        if first is not None:
+            end = events.ends.get(first)
+            notes = [
+                ("first defined here", _span(file, first, end) if end else _point(file, first))
+            ]
         if problem_at in events.ends:
             span = _span(file, problem_at, events.ends[problem_at])
         hint = "each key can appear only once in a mapping"

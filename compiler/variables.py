@@ -9,6 +9,7 @@ variable may use any other, and a variable that needs itself is a cycle.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -28,7 +29,7 @@ def locator(doc: Document, path: Path, value: str) -> Locator:
     span = doc.span(path)
     whole: Locator = lambda start, end: span  # noqa: E731
     if span.line != span.end_line:
-        return whole
+        return _multiline(doc, span, value) or whole
     raw = line_of(doc.text, span.line)[span.col - 1 : span.end_col - 1]
     if raw == value:
         base = span.col
@@ -37,6 +38,35 @@ def locator(doc: Document, path: Path, value: str) -> Locator:
     else:
         return whole
     return lambda start, end: Span(span.file, span.line, base + start, span.line, base + end)
+
+
+def _multiline(doc: Document, span: Span, value: str) -> Locator | None:
+    """A locator for a TOML multi-line string (three quotes, literal or basic) whose
+    text is written as is (no escapes, no line-ending backslash), else None."""
+    lines = doc.text.split("\n")
+    if span.end_line > len(lines):
+        return None
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    a = starts[span.line - 1] + span.col - 1
+    b = starts[span.end_line - 1] + span.end_col - 1
+    raw = doc.text[a:b]
+    for quote in ("'''", '"""'):
+        if len(raw) >= 6 and raw.startswith(quote) and raw.endswith(quote):
+            inner, base = raw[3:-3], a + 3
+            if inner.startswith("\n"):  # TOML drops a line break right after the quotes
+                inner, base = inner[1:], base + 1
+            if inner == value:
+                return lambda start, end: _span_at(span.file, starts, base + start, base + end)
+    return None
+
+
+def _span_at(file: str, starts: list[int], a: int, b: int) -> Span:
+    """The span of characters ``a:b`` of a text whose lines start at ``starts``."""
+    la = bisect.bisect_right(starts, a) - 1
+    lb = bisect.bisect_right(starts, b) - 1
+    return Span(file, la + 1, a - starts[la] + 1, lb + 1, b - starts[lb] + 1)
 
 
 @dataclass

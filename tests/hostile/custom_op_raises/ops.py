@@ -1,0 +1,19 @@
+from dataclasses import dataclass
+
+import specops
+
+
+@dataclass(frozen=True)
+class BrokenArgs:
+    pass
+
+
+@specops.operation
+class Broken(specops.Operation[BrokenArgs]):
+    """An op whose plan has a bug."""
+
+    kind = "site.broken"
+    Args = BrokenArgs
+
+    def plan(self, a: BrokenArgs, f: specops.Facts) -> list[specops.Change]:
+        return [{}["missing"]]
