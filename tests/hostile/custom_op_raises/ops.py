@@ -16,4 +16,5 @@ class Broken(specops.Operation[BrokenArgs]):
     Args = BrokenArgs
 
     def plan(self, a: BrokenArgs, f: specops.Facts) -> list[specops.Change]:
-        return [{}["missing"]]
+        known: dict[str, specops.Change] = {}
+        return [known["missing"]]  # the bug: a KeyError
