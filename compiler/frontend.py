@@ -10,7 +10,7 @@ An inventory file (``-i``) replaces the inventory of the spec or deploy.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +21,15 @@ from .diagnostics import Collector, SpecError, diag, hide_source, suggest
 from .extensions import FUNCTIONS, load_modules
 from .facts import FactCache, FactSource
 from .functions import builtins
-from .inventory import DEFAULT_INVENTORY, Host, Inventory, read_inventory, select
+from .inventory import DEFAULT_INVENTORY, Group, Host, Inventory, read_inventory, select
 from .ir import OpNode, Program
 from .load import load
 from .lower import Lowering, lower_all
 from .optimize import optimize
 from .pydeploy import run_deploy
+from .references import filter_tags
 from .scope import Layer, Origin
+from .source import Span
 from .spec import SpecFile, read_spec
 from .values import Pending, reveal
 from .variables import Evaluator
@@ -46,12 +48,23 @@ class Options:
     optimized: bool = True
 
 
+INVENTORY_VARS = "@inventory"  # the group an inventory file's [vars] become
+
+
 def load_inventory(path: str) -> Inventory:
-    """Read only the hosts and groups of a spec or inventory file."""
+    """Read the hosts and groups of a spec or inventory file (``-i``). Its ``[vars]``
+    are vars of every host it names, below group and host vars, as a group
+    (``@inventory``) around them all."""
     doc = load(path)
     c = Collector()
     inv = read_inventory(doc, c)
     c.check()
+    extra = doc.data.get("vars")
+    if isinstance(extra, dict) and extra and inv.hosts:
+        everyone = Group(
+            INVENTORY_VARS, tuple(h.name for h in inv.hosts), extra, doc.span(("vars",))
+        )
+        inv = replace(inv, groups=(everyone, *inv.groups))
     return inv
 
 
@@ -119,15 +132,47 @@ def compile_file(path: str, catalog: Catalog, opts: Options | None = None) -> Pr
     if Path(path).suffix == ".py":
         inv = load_inventory(opts.inventory) if opts.inventory else DEFAULT_INVENTORY
         program = run_deploy(path, inv, catalog, lim, dict(opts.variables), FactCache(opts.facts))
+        if opts.tags or opts.skip_tags:  # as lowering filters a spec's ops
+            tags, skip = set(opts.tags), set(opts.skip_tags)
+            program = Program(
+                tuple(
+                    replace(h, ops=tuple(filter_tags(list(h.ops), tags, skip)))
+                    for h in program.hosts
+                )
+            )
     else:
         program = lower_all(prepare(path, catalog, opts), lim, opts.tags, opts.skip_tags)
     return optimize(program, catalog) if opts.optimized else program
+
+
+def _deploy_vars(host: str, opts: Options) -> list[tuple[str, Any, Origin]]:
+    """What ``host().vars`` holds for a Python deploy: group vars (outer groups first),
+    host vars, then ``--var``, as ``run_deploy`` layers them."""
+    inv = load_inventory(opts.inventory) if opts.inventory else DEFAULT_INVENTORY
+    names, unknown = select(inv, [host])
+    if unknown or len(names) != 1:
+        raise SpecError([diag(m.UNKNOWN_HOST, None, name=host, hint=suggest(host, inv.names()))])
+
+    def at(*path: str) -> Span | None:
+        return inv.doc.key_span(path) if inv.doc is not None and path in inv.doc.key_spans else None
+
+    found: dict[str, tuple[Any, Origin]] = {}
+    for g in inv.groups_of(names[0]):
+        for k, v in g.vars.items():
+            found[k] = (v, Origin(f"group {g.name} vars", at("groups", g.name, "vars", k)))
+    for k, v in inv.host(names[0]).vars.items():
+        found[k] = (v, Origin(f"host {names[0]} vars", at("hosts", names[0], "vars", k)))
+    for k, v in opts.variables.items():
+        found[k] = (v, Origin("--var", None))
+    return [(k, "(sensitive)" if reveal(v)[1] else reveal(v)[0], o) for k, (v, o) in found.items()]
 
 
 def explain_vars(
     path: str, catalog: Catalog, host: str, opts: Options
 ) -> list[tuple[str, Any, Origin]]:
     """Each variable ``host`` sees at the top level of the spec, its value and its origin."""
+    if Path(path).suffix == ".py":
+        return _deploy_vars(host, opts)
     low = prepare(path, catalog, opts)
     names, unknown = select(low.inventory, [host])
     if unknown or len(names) != 1:

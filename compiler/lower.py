@@ -159,11 +159,7 @@ def _round(
             if not _include_allows(low, ev, host, unit.context, c):
                 continue
             if isinstance(unit, PyUnit):
-                extra = unit.context.tags
-                nodes += [
-                    (replace(o, tags=tuple(dict.fromkeys(o.tags + extra))), ())
-                    for o in py_ops.get((n, host.name), [])
-                ]
+                nodes += _python_nodes(unit, py_ops.get((n, host.name), []), ids, nodes, c)
                 continue
             try:
                 scope = low.scope(ev, host, unit.context)
@@ -177,6 +173,48 @@ def _round(
         lowered = expand_refs(nodes)
         out.append(HostProgram(host.name, host.connection, tuple(filter_tags(lowered, tags, skip))))
     return Program(tuple(out))
+
+
+def _python_nodes(
+    unit: PyUnit,
+    ops: list[OpNode],
+    ids: Mapping[str, Any],
+    earlier: list[Lowered],
+    c: Collector,
+) -> list[Lowered]:
+    """An included deploy's ops, as an included spec's are: ids prefixed with the
+    include's name (its references to its own ops too), the include's tags added, and an
+    id that another op of the host already has is a duplicate."""
+    ctx = unit.context
+    own = {o.id for o in ops} | {o.id.split("[", 1)[0] for o in ops}
+
+    def ref(r: str) -> str:
+        return ctx.full_id(r) if r.split("[", 1)[0] in own else r
+
+    taken = set(ids) | {n.id for n, _ in earlier}
+    out: list[Lowered] = []
+    for o in ops:
+        full = ctx.full_id(o.id)
+        if full in taken:
+            c.add(
+                diag(
+                    m.DUPLICATE_ID,
+                    o.origin[0] if o.origin else None,
+                    id=full,
+                    hint="give the include a name, or the op another _id",
+                )
+            )
+            continue
+        taken.add(full)
+        node = replace(
+            o,
+            id=full,
+            requires=tuple(map(ref, o.requires)),
+            notify=tuple(map(ref, o.notify)),
+            tags=tuple(dict.fromkeys(o.tags + ctx.tags)),
+        )
+        out.append((node, ()))
+    return out
 
 
 def _entry_span(doc: Document, path: Path, i: int) -> Span:

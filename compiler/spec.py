@@ -15,25 +15,15 @@ from typing import Any
 from . import messages as m
 from .diagnostics import Collector, diag, suggest
 from .inventory import Inventory, read_inventory
+from .options import SPEC_KEYS, check, expected
 from .source import Document, Span
 from .source import Path as DocPath
 
 SECTIONS = ("hosts", "groups", "vars", "ops", "handlers", "include", "python", "secrets")
 
-# Keys of an op that are not arguments, so no operation may take an argument by
-# these names.
-RESERVED = (
-    "op",
-    "hosts",
-    "when",
-    "for_each",
-    "requires",
-    "before",
-    "notify",
-    "tags",
-    "desc",
-    "become",
-)
+# Keys of an op that are not arguments (compiler/options.py), so no operation may take
+# an argument by these names.
+RESERVED = SPEC_KEYS
 NOT_YET: dict[str, str] = {}
 INCLUDE_KEYS = ("file", "name", "vars", "hosts", "when", "tags")
 
@@ -262,13 +252,13 @@ def _read_op(c: Collector, doc: Document, section: str, op_id: str, body: Any) -
         elif key in body:
             fields[key] = _expr(c, doc, (*path, key), body[key], f'"{key}" of {op_id}')
     become = body.get("become")
-    if become is not None and (not isinstance(become, bool | str) or become == ""):
+    if become is not None and not check("become", become)[1]:
         _shape_error(
             c,
             doc,
             (*path, "become"),
             f'"become" of {op_id}',
-            "true or a user name",
+            expected("become"),
             become,
             hint='become = true runs the op as root through sudo; become = "app" as app',
         )

@@ -12,6 +12,7 @@ import contextlib
 import getpass
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -78,6 +79,11 @@ def _parser() -> argparse.ArgumentParser:
             default=[],
             metavar="TAG",
             help="leave out ops with these tags",
+        )
+        sp.add_argument(
+            "--traceback",
+            action="store_true",
+            help="with an error raised by your Python code, show the whole traceback too",
         )
 
     def runtime(sp: argparse.ArgumentParser) -> None:
@@ -235,6 +241,8 @@ def _cmd_ops(out: Console) -> int:
 
 def run(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if getattr(args, "traceback", False):
+        os.environ["SPECOPS_TRACEBACK"] = "1"  # read where user code's errors are reported
     if args.command in adhoc.COMMANDS:
         return adhoc.run(args, argv)
     out = Console(highlight=False, soft_wrap=True)

@@ -392,7 +392,9 @@ def test_python_deploy_include_joins_the_ir(tmp_path: Path) -> None:
         },
     )
     got = ops(p, "@local")
-    assert list(got) == ["legacy.py:2", "a"] and got["legacy.py:2"]["tags"] == ["legacy"]
+    # prefixed with the include's name, as an included spec's ops are
+    assert list(got) == ["legacy/legacy.py:2", "a"]
+    assert got["legacy/legacy.py:2"]["tags"] == ["legacy"]
 
 
 def test_sensitive_values_are_redacted_in_the_ir(
