@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -38,54 +39,110 @@ except PackageNotFoundError:  # running from a source tree without an install
     __version__ = "0.0.0"
 
 
+def _names(what: str, value: Iterable[str] | None) -> tuple[str, ...] | None:
+    """A list of names from the caller; a lone string is a mistake, never its letters."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        raise TypeError(f"{what} takes a list of strings, not a string: {what}=[{value!r}]")
+    names = tuple(value)
+    if not all(isinstance(n, str) for n in names):
+        raise TypeError(f"{what} takes a list of strings")
+    return names
+
+
+def _options(
+    inventory: str | None,
+    limit: Iterable[str] | None,
+    variables: Mapping[str, Any] | None,
+    tags: Iterable[str] | None,
+    skip_tags: Iterable[str] | None,
+    facts: Any = None,
+    optimized: bool = True,
+) -> Options:
+    if variables is not None and not isinstance(variables, Mapping):
+        raise TypeError("variables takes a mapping of names to values")
+    return Options(
+        inventory,
+        _names("limit", limit),
+        dict(variables or {}),
+        _names("tags", tags) or (),
+        _names("skip_tags", skip_tags) or (),
+        facts,
+        optimized,
+    )
+
+
 def compile(
     path: str,
     *,
     inventory: str | None = None,
     limit: Iterable[str] | None = None,
     variables: Mapping[str, Any] | None = None,
-    tags: Iterable[str] = (),
-    skip_tags: Iterable[str] = (),
+    tags: Iterable[str] | None = None,
+    skip_tags: Iterable[str] | None = None,
     facts: str | None = None,
+    optimize: bool = True,
 ) -> Program:
-    """Compile a spec file or Python deploy into the optimized IR.
+    """Compile a spec file or Python deploy into the IR (optimized unless ``optimize=False``).
 
     ``facts`` is a JSON facts file for specs that read host facts (see
     ``specops compile --facts``); ``plan`` and ``apply`` read them from the hosts.
     """
-    opts = Options(
-        inventory,
-        limit,
-        dict(variables or {}),
-        tags,
-        skip_tags,
-        JsonFacts(facts) if facts else None,
+    opts = _options(
+        inventory, limit, variables, tags, skip_tags, JsonFacts(facts) if facts else None, optimize
     )
     return compile_file(path, CATALOG, opts)
 
 
+class Plan(list[HostPlan]):
+    """What ``plan`` found: the plan of every host, and what it was made from.
+
+    ``apply(plan)`` applies exactly this plan: it reads each host's facts again and
+    refuses a host whose facts changed since (as ``specops apply FILE.plan`` does).
+    """
+
+    def __init__(self, plans: Iterable[HostPlan], program: Program) -> None:
+        super().__init__(plans)
+        self.program = program
+
+    @property
+    def facts(self) -> dict[str, dict[str, str]]:
+        """The fingerprint of every fact each host's plan read."""
+        return {p.host: dict(p.facts) for p in self}
+
+
 @contextmanager
 def _runner(
-    target: str | Program,
-    inventory: str | None,
-    limit: Iterable[str] | None,
-    variables: Mapping[str, Any] | None,
+    target: str | Program | Plan,
+    opts: Options,
     parallel: int | None,
+    timeout: float | None,
+    accept_new_host_keys: bool,
     lock: bool = False,
+    lock_wait: float = 0.0,
 ) -> Iterator[Runner]:
     """A runner over ``target`` whose hosts' connections (facts included) are shared."""
-    pool = Pool()
+    if parallel is not None and parallel < 1:
+        raise ValueError("parallel must be 1 or more")
+    if timeout is not None and timeout <= 0:
+        raise ValueError("timeout must be more than 0")
+    pool = Pool(accept_new_host_keys, timeout)
     try:
-        program = target
+        expect = target.facts if isinstance(target, Plan) else None
+        program = target.program if isinstance(target, Plan) else target
         if not isinstance(program, Program):
-            source = HostFactSource(pool, target_inventory(program, inventory))
-            opts = Options(inventory, limit, dict(variables or {}), facts=source)
-            program = compile_file(program, CATALOG, opts)
+            source = HostFactSource(pool, target_inventory(program, opts.inventory))
+            program = compile_file(program, CATALOG, replace(opts, facts=source))
         with Runner(
             program,
             parallel=parallel,
+            accept_new_host_keys=accept_new_host_keys,
             connector=lambda hp: pool.get(hp.name, hp.connection),
+            expect=expect,
+            timeout=timeout,
             lock=lock,
+            lock_wait=lock_wait,
         ) as r:
             yield r
     finally:
@@ -98,27 +155,52 @@ def plan(
     inventory: str | None = None,
     limit: Iterable[str] | None = None,
     variables: Mapping[str, Any] | None = None,
+    tags: Iterable[str] | None = None,
+    skip_tags: Iterable[str] | None = None,
     parallel: int | None = None,
-) -> list[HostPlan]:
-    """What would change on each host (a dry run)."""
-    with _runner(target, inventory, limit, variables, parallel) as r:
-        return r.plan()
+    timeout: float | None = None,
+    accept_new_host_keys: bool = False,
+) -> Plan:
+    """What would change on each host (a dry run); ``apply(plan)`` applies exactly it."""
+    opts = _options(inventory, limit, variables, tags, skip_tags)
+    with _runner(target, opts, parallel, timeout, accept_new_host_keys) as r:
+        plans = r.plan()
+        return Plan(plans, r.program)
 
 
 def apply(
-    target: str | Program,
+    target: str | Program | Plan,
     *,
     inventory: str | None = None,
     limit: Iterable[str] | None = None,
     variables: Mapping[str, Any] | None = None,
+    tags: Iterable[str] | None = None,
+    skip_tags: Iterable[str] | None = None,
     parallel: int | None = None,
+    timeout: float | None = None,
+    accept_new_host_keys: bool = False,
+    lock: bool = True,
+    lock_wait: float = 0.0,
 ) -> list[HostResult]:
     """Plan and apply on every host; returns each host's results.
 
-    Each host's apply lock is held from its fact read to the end (one apply at a time).
+    Given a ``Plan`` (from ``plan``), apply exactly it: a host whose facts changed since
+    is refused, with the reason as its error. Each host's apply lock is held from its
+    fact read to the end (``lock=False`` skips it; ``lock_wait`` waits for another).
     """
-    with _runner(target, inventory, limit, variables, parallel, lock=True) as r:
-        r.plan()
+    if lock_wait < 0:
+        raise ValueError("lock_wait must be 0 or more")
+    opts = _options(inventory, limit, variables, tags, skip_tags)
+    with _runner(target, opts, parallel, timeout, accept_new_host_keys, lock, lock_wait) as r:
+        plans = r.plan()
+        if isinstance(target, Plan):
+            stale = [p for p in plans if p.error and p.facts]
+            if stale:  # as a saved plan: nothing is applied where the host changed
+                return [r.skip(p.host, p.error or "") for p in stale] + [
+                    r.skip(p.host, "not applied: another host's plan is stale")
+                    for p in plans
+                    if p not in stale
+                ]
         return r.apply()
 
 
@@ -134,6 +216,6 @@ def secret(value: Any) -> Sensitive:
 
 __all__ = [
     "CATALOG", "Action", "Change", "Fact", "FactRef", "Facts", "HostPlan", "HostResult",
-    "Operation", "PlanError", "Program", "SpecError", "__version__", "apply", "arg", "compile",
-    "function", "host", "operation", "plan", "raw", "secret", "sh",
+    "Operation", "Plan", "PlanError", "Program", "SpecError", "__version__", "apply", "arg",
+    "compile", "function", "host", "operation", "plan", "raw", "secret", "sh",
 ]  # fmt: skip

@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from specops import __version__, adhoc
+from specops import __version__, adhoc, bounds
 from specops.compiler import messages as m
 from specops.compiler import optimize as optimizer
 from specops.compiler.diagnostics import SpecError, diag, render_all
@@ -213,10 +213,22 @@ def _options(args: argparse.Namespace, **extra: Any) -> Options:
 
 
 def _confirm(console: Console) -> bool:
+    """Ask on the terminal; without one nobody can answer, so nothing is applied."""
     if not sys.stdin.isatty():
-        return True
+        console.print(
+            Text(
+                "Not applied: there is no terminal to confirm on. Review the plan above, "
+                "then run the same command with --yes (or apply a saved plan: "
+                "specops plan … -o FILE.plan, specops apply FILE.plan --yes).",
+                style="bold red",
+            )
+        )
+        return False
     answer = console.input("\nApply these changes? Only 'yes' is accepted: ")
-    return answer.strip().lower() == "yes"
+    if answer.strip().lower() != "yes":
+        console.print("Apply cancelled.")
+        return False
+    return True
 
 
 def _plan_exit(plans: Sequence[HostPlan], detailed: bool) -> int:
@@ -241,6 +253,10 @@ def _cmd_ops(out: Console) -> int:
 
 def run(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    wrong, cl = bounds.check(args, sys.argv[1:] if argv is None else argv)
+    if wrong:
+        print(render_all(wrong, cl.sources), file=sys.stderr)
+        return EXIT_ERROR
     if getattr(args, "traceback", False):
         os.environ["SPECOPS_TRACEBACK"] = "1"  # read where user code's errors are reported
     if args.command in adhoc.COMMANDS:
@@ -349,7 +365,6 @@ def _run(out: Console, args: argparse.Namespace, pool: Pool) -> int:
             print_plan(out, plans, args.by_op)
         progress.pause()
         if any(p.changed for p in plans) and not args.yes and not _confirm(out):
-            out.print("Apply cancelled.")
             return EXIT_ERROR
         progress.resume()
         results: list[HostResult] = []

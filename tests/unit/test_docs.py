@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from specops.compiler import options
 from specops.compiler.diagnostics import SpecError
 from specops.compiler.facts import JsonFacts
 from specops.compiler.frontend import Options, compile_file
@@ -45,6 +46,21 @@ def test_functions_reference_is_current() -> None:
     want = f"{head}{start}{functions_section()}\n{end}{tail}"
     if UPDATE:
         DOC.write_text(want)
+    assert text == want, "set SPECOPS_UPDATE_GOLDEN=1 and rerun to regenerate"
+
+
+@pytest.mark.parametrize(
+    ("path", "marker", "python"),
+    [(DOC, "options", False), (ROOT / "README.md", "keywords", True)],
+)
+def test_op_options_reference_is_current(path: Path, marker: str, python: bool) -> None:
+    text = path.read_text()
+    start, end = f"<!-- {marker}:start -->\n", f"<!-- {marker}:end -->"
+    head, rest = text.split(start)
+    _, tail = rest.split(end)
+    want = f"{head}{start}{options.markdown(python)}{end}{tail}"
+    if UPDATE:
+        path.write_text(want)
     assert text == want, "set SPECOPS_UPDATE_GOLDEN=1 and rerun to regenerate"
 
 

@@ -3,6 +3,7 @@ vars, includes, the user's own frames in errors, loop ids from values, print()."
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -196,3 +197,18 @@ def test_print_in_a_deploy_stays_out_of_the_ir(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["hosts"][0]["ops"][0]["kind"] == "files.directory"
     assert r.stderr == "[@local] hello from @local\n"
+
+
+def test_the_examples_python_uses_only_the_public_api() -> None:
+    public = {"specops", "specops.ops", "specops.toolkit"}
+    root = Path(__file__).parents[2] / "examples"
+    seen = set()
+    for f in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(f.read_text())):
+            mod = node.module if isinstance(node, ast.ImportFrom) else None
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            for m in [mod, *names]:
+                if m and m.split(".")[0] == "specops":
+                    seen.add(m)
+                    assert m in public, f"{f.relative_to(root)} imports {m}"
+    assert "specops.toolkit" in seen, "the custom op example should show the toolkit"

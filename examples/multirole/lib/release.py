@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import specops
-from specops.runtime.files_facts import FileContent
-from specops.runtime.writes import sha256, write_file
+from specops.toolkit import FileContent, sha256, write_file
 
 EXAMPLE = ("site_lines({'shop': 8080}, '/www')", "'site shop 8080 /www/shop\\n'")
 
