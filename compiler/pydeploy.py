@@ -30,7 +30,7 @@ from typing import Any
 
 from . import messages as m
 from .catalog import Catalog, OpType, check_octal_mode, validate_args
-from .diagnostics import Collector, SpecError, diag, suggest
+from .diagnostics import Collector, Diagnostic, SpecError, diag, suggest
 from .evaluate import kind as kind_of
 from .facts import FactCache, HostFacts
 from .inventory import Host, Inventory, select
@@ -417,6 +417,7 @@ def run_deploy(
             c.add(diag(m.UNKNOWN_HOST, None, name=name, hint=suggest(name, inventory.names())))
         hosts = [h for h in hosts if h.name in names]
     out: list[HostProgram] = []
+    seen: dict[Diagnostic, list[str]] = {}  # each distinct error, and the hosts it is on
     sys.path.insert(0, str(Path(file).resolve().parent))
     try:
         for host in hosts:
@@ -427,7 +428,8 @@ def run_deploy(
             hvars.update(variables or {})
             groups = tuple(g.name for g in inventory.groups_of(host.name))
             view = HostFacts(facts, host.name)
-            rec = Recorder(file, catalog, HostInfo(host.name, hvars, groups, view), c)
+            mine = Collector()  # this host's: the same mistake on every host is said once
+            rec = Recorder(file, catalog, HostInfo(host.name, hvars, groups, view), mine)
             rec.become = inventory.become_of(host.name)
             # print() in a deploy goes to stderr, by host: stdout is for specops' own
             # output (compile --emit ir, --json), which it would corrupt.
@@ -436,18 +438,25 @@ def run_deploy(
                 try:
                     runpy.run_path(file, run_name="__specops_deploy__")
                 except SpecError as e:
-                    c.extend(e.diagnostics)
+                    mine.extend(e.diagnostics)
                 except KeyboardInterrupt:
                     raise
                 except SystemExit as e:  # sys.exit() would end specops with the deploy's code
-                    c.extend(_python_error(file, e, exiting=True).diagnostics)
+                    mine.extend(_python_error(file, e, exiting=True).diagnostics)
                 except BaseException as e:  # user code: located, never a traceback
-                    c.extend(_python_error(file, e).diagnostics)
+                    mine.extend(_python_error(file, e).diagnostics)
             printed.flush()
-            _check_refs(rec, c)
+            _check_refs(rec, mine)
+            for d in mine.diagnostics:
+                seen.setdefault(d, []).append(host.name)
             out.append(rec.program(host.name, host.connection))
     finally:
         sys.path.remove(str(Path(file).resolve().parent))
+    for d, on in seen.items():
+        if len(hosts) > 1:  # one error said once, with the hosts it is on
+            which = "every host" if len(on) == len(hosts) else "host " + ", ".join(on)
+            d = replace(d, hint=f"{d.hint + '; ' if d.hint else ''}on {which}")
+        c.add(d)
     c.check()
     return Program(tuple(out))
 

@@ -10,6 +10,7 @@ import pytest
 
 import specops
 from specops.cli import _parser
+from tests.targets import json_doc
 
 SPEC = """
 [ops.dir]
@@ -128,3 +129,34 @@ def test_every_flag_has_an_api_parameter_and_the_reverse(command: str, function:
         assert param in params or (param == "target" and "path" in params), (command, flag)
     reverse = {v: k for k, v in FLAG_TO_PARAM.items()} | {"path": "file"}
     assert all(reverse.get(p) in flags for p in params), (command, params - set(reverse))
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [[], ["--tags", "conf"], ["--skip-tags", "conf"], ["--limit", "b"], ["--limit", "!b"]],
+)
+def test_the_cli_treats_a_spec_and_its_python_twin_alike(tmp_path: Path, flags: list[str]) -> None:
+    import json
+    import subprocess
+    import sys
+
+    toml, py = twins(tmp_path)
+    inv = tmp_path / "inv.toml"
+    inv.write_text("[hosts.a]\nlocal = true\n[hosts.b]\nlocal = true\n")
+    out = {}
+    for f in (toml, py):
+        got = []
+        for command in ("compile", "plan"):
+            extra = ["--json"] if command == "plan" else []
+            r = subprocess.run(
+                [sys.executable, "-m", "specops", command, f, "-i", str(inv), *flags, *extra],
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert r.returncode == 0, r.stderr
+            doc = json.loads(r.stdout) if command == "compile" else json_doc(r.stdout)
+            got.append({h["name"]: [o["id"] for o in h["ops"]] for h in doc["hosts"]})
+        out[f] = got
+    assert out[toml] == out[py]
+    assert out[toml][0], "the comparison saw no hosts"
