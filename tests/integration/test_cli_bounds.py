@@ -25,7 +25,7 @@ def specops(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     ("flag", "value", "says"),
     [
         ("--serial", "0", "'0' must be 1 or more hosts"),
-        ("--serial", "200%", "must be a percentage above 0 and at most 100"),
+        ("--serial", "200%", "'200%' must be a percentage above 0 and at most 100"),
         ("--fail-percent", "150", "150 must be a percentage from 0 to 100"),
         ("--timeout", "-1", "-1 must be more than 0"),
         ("--parallel", "0", "0 must be 1 or more"),

@@ -26,8 +26,8 @@ CASES = [
     (
         "deploy.py",
         "from specops.ops import files\nfiles.directory(path='/srv', mdoe='0755')\n",
-        'deploy.py:2:1: error[unknown-argument]: files.directory has no argument "mdoe"',
-        "^^^^",
+        'deploy.py:2:30: error[unknown-argument]: files.directory has no argument "mdoe"',
+        "^^^^^^^^^^^",
         'hint: did you mean "mode"?',
     ),
     (
