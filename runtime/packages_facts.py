@@ -44,7 +44,7 @@ class Deb(Fact[dict[str, str]]):
     def parse(cls, output: str) -> dict[str, str]:
         out = {}
         for line in output.splitlines():
-            parts = line.split("\t")
+            parts = line.rstrip("\r").split("\t")
             # Status-Abbrev: want, status, error ("ii ", "hi ", "rc "); the second is the state.
             if len(parts) == 3 and len(parts[0]) >= 2 and parts[0][1] == "i":
                 out[parts[1]] = parts[2]

@@ -10,6 +10,7 @@ recorded on real Debian hosts (``tests/facts/server.*``).
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass
 
 from .command import Command, raw, sh
@@ -55,8 +56,9 @@ class Users(Fact[dict[str, User]]):
     def parse(cls, output: str) -> dict[str, User]:
         out = {}
         for line in output.splitlines():
-            parts = line.split(":")
-            if len(parts) < 7:
+            parts = line.rstrip("\r").split(":")
+            # NIS "+" entries and anything else without numeric ids are not accounts
+            if len(parts) < 7 or not (parts[2].isdigit() and parts[3].isdigit()):
                 continue
             name, _, uid, gid, comment, home, shell = parts[:7]
             out[name] = User(int(uid), int(gid), home, shell, comment)
@@ -80,8 +82,8 @@ class Groups(Fact[dict[str, Group]]):
     def parse(cls, output: str) -> dict[str, Group]:
         out = {}
         for line in output.splitlines():
-            parts = line.split(":")
-            if len(parts) < 4:
+            parts = line.rstrip("\r").split(":")
+            if len(parts) < 4 or not parts[2].isdigit():  # NIS "+" entries, garbage
                 continue
             members = [m for m in parts[3].split(",") if m]
             out[parts[0]] = Group(int(parts[2]), members)
@@ -144,9 +146,13 @@ class Mounts(Fact[dict[str, Mount]]):
             parts = line.split()
             if len(parts) < 4:
                 continue
-            point = parts[1].encode().decode("unicode_escape")  # \040 for a space
+            # the kernel writes space, tab, newline and backslash as \ooo; the rest as is
+            point = _OCTAL.sub(lambda m: chr(int(m.group(1), 8)), parts[1])
             out[point] = Mount(parts[0], parts[2], parts[3])
         return out
+
+
+_OCTAL = re.compile(r"\\([0-7]{3})")
 
 
 class Locales(Fact[list[str]]):

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import difflib
 import json
 import os
+import sys
 import types
 import typing
 from pathlib import Path
@@ -22,6 +24,22 @@ from specops.runtime.facts import Fact, FactRef
 
 ROOT = Path(__file__).parent
 UPDATE = os.environ.get("SPECOPS_UPDATE_GOLDEN") == "1"
+if UPDATE and os.environ.get("CI"):
+    # Expected outputs are written by people, who review what changed: never by CI.
+    raise RuntimeError("SPECOPS_UPDATE_GOLDEN=1 is refused in CI (CI is set)")
+
+
+def rewrite(path: Path, text: str) -> None:
+    """Write an expected output anew (``SPECOPS_UPDATE_GOLDEN=1``), saying what changed,
+    so a bug present now is seen before it is locked in."""
+    old = path.read_text() if path.exists() else ""
+    if old == text:
+        return
+    diff = difflib.unified_diff(
+        old.splitlines(), text.splitlines(), str(path), str(path), n=1, lineterm=""
+    )
+    sys.stderr.write("SPECOPS_UPDATE_GOLDEN rewrote:\n" + "\n".join(diff) + "\n")
+    path.write_text(text)
 
 
 def fact_type(fact: type[Fact[Any]]) -> Any:
@@ -113,7 +131,7 @@ def load(path: Path) -> dict[str, Any]:
 
 
 def save(path: Path, data: dict[str, Any]) -> None:
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    rewrite(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def final(stdout: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from specops.compiler.catalog import validate_args
@@ -55,6 +55,28 @@ name = (
 text = st.lists(piece, max_size=6).map("".join)
 
 
+def _as_name(p: str) -> str:
+    return p if "/" not in p and p not in (".", "..") and "\n" not in p else "n"
+
+
+def every_piece(test: Any) -> Any:
+    """Each hostile piece in every position, as well as what hypothesis draws."""
+    for p in HOSTILE:
+        line = p if "\n" not in p else "x"
+        test = example(
+            dirname=_as_name(p), filename=_as_name(p), content=p, line=line, target=_as_name(p)
+        )(test)
+    return test
+
+
+def every_piece_to_the_editors(test: Any) -> Any:
+    for p in HOSTILE:
+        block = p if "\n" not in p and p.strip() else "b"
+        needle = p if p and "\\" not in p and "X" not in p else "q"
+        test = example(filename=_as_name(p), block_name=block, content=p, needle=needle)(test)
+    return test
+
+
 def node(op_id: str, kind: str, **args: Any) -> OpNode:
     optype = CATALOG.get(kind)
     assert optype is not None
@@ -67,7 +89,8 @@ def everything_under(root: Path) -> set[str]:
     return {str(p.relative_to(root)) for p in root.rglob("*")}
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=20, deadline=None)
+@every_piece
 @given(
     dirname=name,
     filename=name,
@@ -114,7 +137,8 @@ def test_hostile_arguments(
     assert not Path.home().joinpath("PWNED").exists() and not Path("PWNED").exists()
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=15, deadline=None)
+@every_piece_to_the_editors
 @given(
     filename=name,
     block_name=text.filter(lambda s: "\n" not in s and s.strip() != ""),

@@ -14,7 +14,7 @@ import pytest
 from specops.compiler.frontend import Options, compile_file
 from specops.compiler.ir import to_json
 from specops.runtime.catalog import CATALOG
-from tests.fixtures import UPDATE, final
+from tests.fixtures import UPDATE, final, rewrite
 from tests.sshd import SshFleet
 
 pytestmark = pytest.mark.fleet
@@ -40,7 +40,7 @@ def test_toml_yaml_and_python_compile_to_the_golden_ir() -> None:
     yaml = to_json(compile_file(str(EXAMPLE / "site.yaml"), CATALOG, opts))
     python = to_json(compile_file(str(EXAMPLE / "deploy.py"), CATALOG, opts))
     if UPDATE:
-        GOLDEN.write_text(toml)
+        rewrite(GOLDEN, toml)
     assert toml == yaml == python == GOLDEN.read_text()
 
 

@@ -13,7 +13,7 @@ import pytest
 from specops.compiler.frontend import compile_file
 from specops.compiler.ir import to_json
 from specops.runtime.catalog import CATALOG
-from tests.fixtures import UPDATE
+from tests.fixtures import UPDATE, rewrite
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "quickstart"
 GOLDEN = Path(__file__).parents[1] / "golden" / "quickstart.ir.json"
@@ -35,7 +35,7 @@ def specops(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_three_forms_compile_to_the_golden_ir() -> None:
     outputs = {f: to_json(compile_file(str(EXAMPLE / f), CATALOG)) for f in FORMS}
     if UPDATE:
-        GOLDEN.write_text(outputs["site.toml"])
+        rewrite(GOLDEN, outputs["site.toml"])
     golden = GOLDEN.read_text()
     for form, text in outputs.items():
         assert text == golden, f"{form} differs from {GOLDEN.name}"

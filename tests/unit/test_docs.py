@@ -16,7 +16,7 @@ from specops.compiler.facts import JsonFacts
 from specops.compiler.frontend import Options, compile_file
 from specops.compiler.functions import builtins
 from specops.runtime.catalog import CATALOG
-from tests.fixtures import UPDATE
+from tests.fixtures import UPDATE, rewrite
 
 ROOT = Path(__file__).parents[2]
 DOC = ROOT / "docs" / "spec-language.md"
@@ -45,7 +45,7 @@ def test_functions_reference_is_current() -> None:
     _, tail = rest.split(end)
     want = f"{head}{start}{functions_section()}\n{end}{tail}"
     if UPDATE:
-        DOC.write_text(want)
+        rewrite(DOC, want)
     assert text == want, "set SPECOPS_UPDATE_GOLDEN=1 and rerun to regenerate"
 
 
@@ -60,7 +60,7 @@ def test_op_options_reference_is_current(path: Path, marker: str, python: bool) 
     _, tail = rest.split(end)
     want = f"{head}{start}{options.markdown(python)}{end}{tail}"
     if UPDATE:
-        path.write_text(want)
+        rewrite(path, want)
     assert text == want, "set SPECOPS_UPDATE_GOLDEN=1 and rerun to regenerate"
 
 

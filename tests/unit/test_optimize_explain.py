@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from specops.cli import main
-from tests.fixtures import UPDATE
+from tests.fixtures import UPDATE, rewrite
 
 ROOT = Path(__file__).parents[2]
 CASES = {
@@ -30,5 +30,5 @@ def test_explain_is_golden_and_leaves_the_ir_alone(
     json.loads(got.out)
     golden = ROOT / "tests" / "golden" / f"{name}.explain.txt"
     if UPDATE:
-        golden.write_text(got.err)
+        rewrite(golden, got.err)
     assert got.err == golden.read_text(), f"GOT:\n{got.err}\nWANT:\n{golden.read_text()}"
