@@ -101,31 +101,28 @@ def expected(name: str) -> str:
 
 
 def check(name: str, value: Any) -> tuple[Any, bool]:
-    """``value`` of option ``name`` in its canonical form, and whether it is valid."""
+    """Whether ``value`` fits option ``name``, and its canonical form (names as a tuple,
+    a boolean ``when`` as its expression); an invalid value is returned as it is."""
     shape = BY_NAME[name].shape
     if shape == "names":
         if isinstance(value, str):
             return (value,), True
-        if isinstance(value, list | tuple) and all(isinstance(x, str) for x in value):
-            return tuple(value), True
-        return None, False
-    if shape == "become":
-        ok = isinstance(value, bool) or (isinstance(value, str) and value != "")
-        return (value if ok else None), ok
-    if shape == "bool":
-        return (value if isinstance(value, bool) else None), isinstance(value, bool)
-    if shape in ("text", "kind"):
-        return (value if isinstance(value, str) else None), isinstance(value, str)
-    if shape == "id":
-        ok = isinstance(value, str) and value.strip() != ""
-        return (value if ok else None), ok
-    if shape == "expression":
-        if isinstance(value, bool):  # `when = true` is a fine constant
-            return ("true" if value else "false"), True
-        return (value if isinstance(value, str) else None), isinstance(value, str)
-    # loop: a literal list or map, or an expression
-    ok = isinstance(value, str | list | dict)
-    return (value if ok else None), ok
+        ok = isinstance(value, list | tuple) and all(isinstance(x, str) for x in value)
+        return (tuple(value) if ok else value), ok
+    if shape == "expression" and isinstance(value, bool):  # `when = true` is a constant
+        return ("true" if value else "false"), True
+    return value, _FITS[shape](value)
+
+
+_FITS = {
+    "become": lambda v: isinstance(v, bool) or (isinstance(v, str) and v != ""),
+    "bool": lambda v: isinstance(v, bool),
+    "text": lambda v: isinstance(v, str),
+    "kind": lambda v: isinstance(v, str),
+    "id": lambda v: isinstance(v, str) and v.strip() != "",
+    "expression": lambda v: isinstance(v, str),
+    "loop": lambda v: isinstance(v, str | list | dict),
+}
 
 
 def markdown(python: bool) -> str:

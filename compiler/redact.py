@@ -43,7 +43,8 @@ def _step(node: Any, p: str | int) -> Any:
 
 
 def secret_values(args: Mapping[str, Any], paths: Iterable[str]) -> list[str]:
-    """The sensitive values of ``args`` as text, longest first (so longer secrets mask whole)."""
+    """The sensitive values of ``args`` as text, longest first (so longer secrets mask whole),
+    ties in text order so the scrubbing is the same on every run."""
     found: list[str] = []
     for path in paths:
         node: Any = args
@@ -55,7 +56,7 @@ def secret_values(args: Mapping[str, Any], paths: Iterable[str]) -> list[str]:
         if text:
             found.append(text)
             found += [line for line in text.splitlines() if line.strip()]
-    return sorted(set(found), key=len, reverse=True)
+    return sorted(set(found), key=lambda s: (-len(s), s))
 
 
 def scrub(text: str, secrets: Iterable[str]) -> str:

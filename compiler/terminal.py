@@ -26,7 +26,7 @@ def _escape(m: re.Match[str]) -> str:
 
 def printable(text: str) -> str:
     """``text`` with every control or bidi character shown as an escape."""
-    return _UNSAFE.sub(_escape, text) if _UNSAFE.search(text) else text
+    return _UNSAFE.sub(_escape, text)
 
 
 def clip(line: str, width: int = MAX_LINE) -> str:
