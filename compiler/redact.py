@@ -29,7 +29,7 @@ def redact_args(args: Mapping[str, Any], paths: Iterable[str]) -> dict[str, Any]
         last = parts[-1]
         if isinstance(node, dict) and last in node:  # noqa: SIM114  (mypy narrows each branch)
             node[last] = MARK
-        elif isinstance(node, list) and isinstance(last, int) and -len(node) <= last < len(node):
+        elif isinstance(node, list) and isinstance(last, int) and last < len(node):
             node[last] = MARK
     return dict(out)
 
@@ -37,7 +37,8 @@ def redact_args(args: Mapping[str, Any], paths: Iterable[str]) -> dict[str, Any]
 def _step(node: Any, p: str | int) -> Any:
     if isinstance(node, dict):
         return node.get(p)
-    if isinstance(node, list) and isinstance(p, int) and -len(node) <= p < len(node):
+    # ``_parts`` makes only digit strings numbers: an index is never negative
+    if isinstance(node, list) and isinstance(p, int) and p < len(node):
         return node[p]
     return None
 

@@ -44,9 +44,9 @@ class Deb(Fact[dict[str, str]]):
     def parse(cls, output: str) -> dict[str, str]:
         out = {}
         for line in output.splitlines():
-            parts = line.rstrip("\r").split("\t")
+            parts = line.split("\t")  # splitlines has taken any CR
             # Status-Abbrev: want, status, error ("ii ", "hi ", "rc "); the second is the state.
-            if len(parts) == 3 and len(parts[0]) >= 2 and parts[0][1] == "i":
+            if len(parts) == 3 and parts[0][1:2] == "i":
                 out[parts[1]] = parts[2]
         return out
 
@@ -71,10 +71,10 @@ class AptPolicy(Fact[dict[str, Policy]]):
         name = None
         inst = cand = None
         for line in output.splitlines():
-            if line and not line[0].isspace() and line.rstrip().endswith(":"):
+            if line.endswith(":") and not line[0].isspace():  # "name:" starts a package
                 if name:
                     out[name] = Policy(inst, cand)
-                name, inst, cand = line.rstrip()[:-1], None, None
+                name, inst, cand = line[:-1], None, None
             elif line.strip().startswith("Installed:"):
                 v = line.split(":", 1)[1].strip()
                 inst = None if v == "(none)" else v

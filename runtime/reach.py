@@ -51,7 +51,7 @@ class Reach:
         path = dict(ref.params).get("path")
         if path is not None:
             return below(path, self.paths) and not below(path, self.outside)
-        family = ref.fact.name.split(".", 1)[0]
+        family = ref.fact.name.partition(".")[0]
         if family in _NEVER:
             return False
         return "*" in self.facts or family in self.facts or ref.fact.name in self.facts

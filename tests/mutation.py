@@ -48,12 +48,25 @@ NOT_MUTATED = (
 # The bounded sample: small modules whose tests are quick, each with its test files.
 SAMPLE = {
     "specops/compiler/redact.py": [
+        "tests/unit/test_redact.py",
         "tests/unit/test_oracles.py",
         "tests/unit/test_spec_language.py",
     ],
     "specops/compiler/terminal.py": ["tests/unit/test_terminal.py"],
-    "specops/compiler/options.py": ["tests/unit/test_python_deploys.py", "tests/unit/test_docs.py"],
-    "specops/runtime/reach.py": ["tests/unit/test_phases.py"],
+    "specops/compiler/options.py": [
+        "tests/unit/test_options.py",
+        "tests/unit/test_python_deploys.py",
+    ],
+    "specops/runtime/reach.py": ["tests/unit/test_reach.py", "tests/unit/test_phases.py"],
+    "specops/compiler/optimize_dedupe.py": [
+        "tests/unit/test_optimize_dedupe.py",
+        "tests/unit/test_oracles.py",
+        "tests/unit/test_optimize_passes.py",
+    ],
+    "specops/runtime/packages_facts.py": [
+        "tests/unit/test_fact_fixtures.py",
+        "tests/unit/test_oracles.py",
+    ],
 }
 THRESHOLD = 0.85
 COPIED = (

@@ -59,6 +59,7 @@ def test_the_tables_list_spec_keys_and_python_keywords() -> None:
     spec = options.markdown(python=False).splitlines()
     python = options.markdown(python=True).splitlines()
     assert spec[0] == "| key | takes | meaning |" and python[0] == "| keyword | takes | meaning |"
+    assert spec[1] == python[1] == "|---|---|---|"
     assert [r.split("|")[1].strip() for r in spec[2:]] == [
         "`op`", "`hosts`", "`when`", "`for_each`", "`requires`", "`before`", "`notify`",
         "`tags`", "`desc`", "`become`",

@@ -28,7 +28,8 @@ def test_redact_args_marks_exactly_the_sensitive_paths() -> None:
 
 
 def test_paths_that_lead_nowhere_change_nothing() -> None:
-    for path in ["nope", "env.NOPE", "lines.3", "lines.-4", "path.x", "deep.list.5.pw", "lines.x"]:
+    nowhere = ["nope", "env.NOPE", "lines.3", "lines.3.x", "lines.-4", "path.x", "deep.list.5.pw"]
+    for path in [*nowhere, "lines.x"]:
         assert redact_args(ARGS, [path]) == ARGS, path
 
 
@@ -44,6 +45,17 @@ def test_secret_values_are_every_secret_as_text_longest_first_with_its_lines() -
     args = {"key": "AAAA\nBB\n\n", "n": 1234, "list": ["x", "y"], "empty": "", "none": None}
     got = secret_values(args, ["key", "n", "list", "empty", "none", "missing"])
     assert got == ['["x", "y"]', "AAAA\nBB\n\n", "1234", "AAAA", "BB"]
+
+
+def test_a_path_that_leads_nowhere_does_not_end_the_search() -> None:
+    assert secret_values({"b": "bee"}, ["missing", "b.x", "b"]) == ["bee"]
+
+
+def test_a_secret_that_is_not_json_is_found_as_its_text() -> None:
+    from pathlib import PurePosixPath
+
+    got = secret_values({"k": [PurePosixPath("/k/id_rsa")]}, ["k"])
+    assert got == ['["/k/id_rsa"]']
 
 
 def test_scrub_replaces_every_occurrence_of_every_secret() -> None:

@@ -28,6 +28,19 @@ def test_control_and_bidi_characters_are_shown_escaped(raw: str, shown: str) -> 
     assert printable(raw) == shown
 
 
+def test_escapes_are_two_hex_digits_below_256_and_four_above() -> None:
+    import re
+
+    from specops.compiler.terminal import _escape
+
+    def esc(c: str) -> str:
+        m = re.match(".", c, re.S)
+        assert m is not None
+        return _escape(m)
+
+    assert (esc("\xff"), esc("\u0100"), esc("\u202e")) == ("\\xff", "\\u0100", "\\u202e")
+
+
 def test_a_long_line_is_clipped_and_says_how_much_was_left_out() -> None:
     assert clip("x" * MAX_LINE) == "x" * MAX_LINE
     assert clip("x" * (MAX_LINE + 7)) == "x" * MAX_LINE + "… (7 more characters)"
