@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import SpecopsError
 from .messages import Message
 from .source import Span, line_of
 from .terminal import clip, printable
@@ -45,7 +46,7 @@ def diag(
 
 
 @dataclass
-class SpecError(Exception):
+class SpecError(SpecopsError):
     """One or more user errors; the CLI renders them and exits non-zero."""
 
     diagnostics: list[Diagnostic] = field(default_factory=list)

@@ -28,7 +28,7 @@ from .command import SENSITIVE
 from .connectors import ConnectError, Connector, EngineConnector, connect
 from .connectors.base import TransferError, encode, supervised
 from .facts import FactError, FactRef, Facts, batch_script, gather
-from .files_get import save_locally
+from .fetched import save_locally
 from .hostlock import hold, owner
 from .notify_facts import Pending, marker
 from .operation import OPERATIONS, Change, PlanError

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
+from specops.compiler.errors import SpecopsError
+
 from .command import Command, raw, sh
 from .connectors import Connector, Result
 
@@ -98,7 +100,7 @@ class Facts:
         return self._values.items()
 
 
-class FactError(Exception):
+class FactError(SpecopsError):
     def __init__(self, ref: FactRef[Any], detail: str) -> None:
         super().__init__(f"reading {ref}: {detail}")
         self.ref = ref

@@ -8,8 +8,6 @@ and writes it atomically on the controller. One round trip per fetched file.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,17 +55,3 @@ class Get(Operation[GetArgs]):
             return []
         action = Action.CREATE if have is None else Action.UPDATE
         return [Change(action, f"fetch {a.path} to {a.dest}", (), fetch=(a.path, a.dest))]
-
-
-def save_locally(dest: str, data: bytes) -> None:
-    """Write ``data`` to ``dest`` on the controller atomically (temp file + rename)."""
-    target = Path(dest)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.specops-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -1,25 +1,18 @@
-"""Host facts for expressions (``facts.os``, ``facts.arch`` …) and the fact source behind them.
-
-``HostFactSource`` implements the compiler's ``FactSource``: for each host it
-reads every requested fact with one batched command (``facts.gather``) over the
-run's ``Pool``, all hosts in parallel. A host that cannot be reached gives no
-facts; the compiler leaves its ops out and the executor reports it unreachable.
+"""Host facts (``host.OsRelease``, ``host.Uname``) and the facts a spec's expressions
+read (``facts.os``, ``facts.arch``, ``facts.file(path)`` …): ``SPEC_FACTS`` says which
+fact answers each and how its value is shown to a spec; ``fact_source`` reads them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from specops.compiler.facts import FactKey
-from specops.compiler.inventory import Inventory
 
 from .command import Command, raw, sh
-from .connectors import ConnectError
-from .facts import Fact, FactError, FactRef, gather
+from .fact_source import SpecFacts
+from .facts import Fact, FactRef
 from .files_facts import FileInfo, FileStat
-from .pool import Pool
 
 
 class OsRelease(Fact[dict[str, str]]):
@@ -87,24 +80,5 @@ def _value(key: FactKey, fact: Any) -> Any:
     return fact
 
 
-class HostFactSource:
-    def __init__(self, pool: Pool, inventory: Inventory) -> None:
-        self.pool = pool
-        self.inventory = inventory
-        self.unreachable: dict[str, str] = {}
-
-    def fetch(self, requests: Mapping[str, set[FactKey]]) -> Mapping[str, Mapping[FactKey, Any]]:
-        def one(host: str) -> tuple[str, dict[FactKey, Any] | None]:
-            target = self.inventory.host(host).connection
-            keys = sorted(requests[host])
-            try:
-                conn = self.pool.get(host, target)
-                facts, _ = gather(conn, [_ref(k) for k in keys])
-            except (ConnectError, FactError) as e:
-                self.unreachable[host] = str(e)
-                return host, None
-            return host, {k: _value(k, facts[_ref(k)]) for k in keys}
-
-        with ThreadPoolExecutor(max_workers=min(32, max(1, len(requests)))) as ex:
-            got = dict(ex.map(one, list(requests)))
-        return {h: v for h, v in got.items() if v is not None}
+# The facts a spec reads (``facts.os``, ``facts.file(path)``), for the fact source.
+SPEC_FACTS = SpecFacts(ref=_ref, value=_value)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
 from specops.compiler.catalog import Catalog, OpType, PathAttrs
+from specops.compiler.errors import SpecopsError
 
 from .command import Command
 from .facts import FactRef, Facts
@@ -84,7 +85,7 @@ def attrs_of(
     return [PathAttrs(path, values, is_dir=is_dir)] if values else []
 
 
-class PlanError(Exception):
+class PlanError(SpecopsError):
     """The host is in a state this op refuses to change (reported against the op)."""
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from specops.compiler.catalog import arg
 from specops.compiler.diagnostics import SpecError
+from specops.compiler.errors import SpecopsError
 from specops.compiler.extensions import function
 from specops.compiler.facts import JsonFacts
 from specops.compiler.frontend import Options, compile_file, target_inventory
@@ -26,8 +27,9 @@ from specops.compiler.values import Sensitive
 from specops.runtime.catalog import CATALOG
 from specops.runtime.command import raw, sh
 from specops.runtime.executor import Runner
+from specops.runtime.fact_source import HostFactSource
 from specops.runtime.facts import Fact, FactRef, Facts
-from specops.runtime.host_facts import HostFactSource
+from specops.runtime.host_facts import SPEC_FACTS
 from specops.runtime.operation import Action, Change, Operation, PlanError
 from specops.runtime.operation import register as operation
 from specops.runtime.outcomes import HostPlan, HostResult
@@ -132,7 +134,7 @@ def _runner(
         expect = target.facts if isinstance(target, Plan) else None
         program = target.program if isinstance(target, Plan) else target
         if not isinstance(program, Program):
-            source = HostFactSource(pool, target_inventory(program, opts.inventory))
+            source = HostFactSource(pool, target_inventory(program, opts.inventory), SPEC_FACTS)
             program = compile_file(program, CATALOG, replace(opts, facts=source))
         with Runner(
             program,
@@ -216,6 +218,6 @@ def secret(value: Any) -> Sensitive:
 
 __all__ = [
     "CATALOG", "Action", "Change", "Fact", "FactRef", "Facts", "HostPlan", "HostResult",
-    "Operation", "Plan", "PlanError", "Program", "SpecError", "__version__", "apply", "arg",
-    "compile", "function", "host", "operation", "plan", "raw", "secret", "sh",
+    "Operation", "Plan", "PlanError", "Program", "SpecError", "SpecopsError", "__version__",
+    "apply", "arg", "compile", "function", "host", "operation", "plan", "raw", "secret", "sh",
 ]  # fmt: skip

@@ -39,6 +39,7 @@ from specops.compiler.frontend import load_inventory
 from specops.compiler.inventory import Host, Inventory
 from specops.compiler.targets import is_literal, read_targets, ssh_options
 from specops.compiler.terminal import printable
+from specops.exitcodes import Exit, apply_exit, plan_exit
 from specops.runtime.catalog import CATALOG
 from specops.runtime.connectors import become
 from specops.runtime.executor import Runner
@@ -94,7 +95,6 @@ def add_parsers(sub: Any) -> None:
 
 def run(args: argparse.Namespace, argv: Sequence[str] | None) -> int:
     """Dispatch ``specops run`` / ``specops facts``; user errors are rendered here."""
-    from specops.cli import EXIT_ERROR
 
     raw = list(argv) if argv is not None else sys.argv[1:]
     cl = CommandLine.of(raw)
@@ -105,7 +105,7 @@ def run(args: argparse.Namespace, argv: Sequence[str] | None) -> int:
         return _facts(args, cl, out)
     except SpecError as e:
         print(render_all(e.diagnostics, cl.sources), file=sys.stderr)
-        return EXIT_ERROR
+        return Exit.ERROR
 
 
 # -- reading the command line ----------------------------------------------------------
@@ -223,7 +223,6 @@ def _run(args: argparse.Namespace, cl: CommandLine, out: Console) -> int:
 
 
 def _run_op(args: argparse.Namespace, program: Any, out: Console) -> int:
-    from specops.cli import EXIT_ERROR, EXIT_FAILED, EXIT_OK, EXIT_UNREACHABLE
 
     with Runner(
         program,
@@ -238,8 +237,8 @@ def _run_op(args: argparse.Namespace, program: Any, out: Console) -> int:
             else:
                 print_plan(out, plans)
             if any(p.unreachable for p in plans):
-                return EXIT_UNREACHABLE
-            return EXIT_ERROR if any(p.error or any(o.refused for o in p.ops) for p in plans) else 0
+                return Exit.UNREACHABLE
+            return plan_exit(plans)
         if not args.json:
             print_plan(out, plans)
         results = r.apply()
@@ -248,9 +247,7 @@ def _run_op(args: argparse.Namespace, program: Any, out: Console) -> int:
     else:
         out.print()
         print_results(out, results)
-    if any(x.failed and not x.unreachable for x in results):
-        return EXIT_FAILED
-    return EXIT_UNREACHABLE if any(x.unreachable for x in results) else EXIT_OK
+    return apply_exit(results)
 
 
 class _Lines:
@@ -310,7 +307,6 @@ def _head(o: CommandOutcome) -> Text:
 def _run_command(
     args: argparse.Namespace, hosts: Sequence[Host], command: str, out: Console
 ) -> int:
-    from specops.cli import EXIT_FAILED, EXIT_OK, EXIT_UNREACHABLE
 
     if args.become:
         command = become(command, args.become_user)
@@ -358,8 +354,8 @@ def _run_command(
         out.print()
         out.print(_recap(outcomes, failed, unreachable))
     if failed:
-        return EXIT_FAILED
-    return EXIT_UNREACHABLE if unreachable else EXIT_OK
+        return Exit.FAILED
+    return Exit.UNREACHABLE if unreachable else Exit.OK
 
 
 def _recap(
@@ -458,7 +454,6 @@ def _fact_refs(cl: CommandLine, words: Sequence[int]) -> list[FactRef[Any]]:
 
 
 def _facts(args: argparse.Namespace, cl: CommandLine, out: Console) -> int:
-    from specops.cli import EXIT_FAILED, EXIT_OK, EXIT_UNREACHABLE
 
     ti, words, command = _split(args, cl)
     if command is not None:
@@ -487,8 +482,8 @@ def _facts(args: argparse.Namespace, cl: CommandLine, out: Console) -> int:
     else:
         out.print(_facts_table(outcomes))
     if any(o.error and not o.unreachable for o in outcomes):
-        return EXIT_FAILED
-    return EXIT_UNREACHABLE if any(o.unreachable for o in outcomes) else EXIT_OK
+        return Exit.FAILED
+    return Exit.UNREACHABLE if any(o.unreachable for o in outcomes) else Exit.OK
 
 
 def jsonable(v: Any) -> Any:

@@ -31,16 +31,16 @@ from specops.compiler.ir import to_json
 from specops.compiler.schema import spec_schema
 from specops.compiler.scope import parse_var
 from specops.compiler.terminal import printable
+from specops.exitcodes import Exit, apply_exit, plan_exit
 from specops.runtime import planfile
 from specops.runtime.catalog import CATALOG
 from specops.runtime.events import Events, Progress
 from specops.runtime.executor import Runner
-from specops.runtime.host_facts import HostFactSource
+from specops.runtime.fact_source import HostFactSource
+from specops.runtime.host_facts import SPEC_FACTS
 from specops.runtime.outcomes import HostPlan, HostResult
 from specops.runtime.pool import Pool
 from specops.runtime.render import plan_json, print_plan, print_results, print_stats, results_json
-
-EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_FAILED, EXIT_UNREACHABLE = 0, 1, 2, 3, 4
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -231,24 +231,10 @@ def _confirm(console: Console) -> bool:
     return True
 
 
-def _plan_exit(plans: Sequence[HostPlan], detailed: bool) -> int:
-    if any(p.error or any(o.refused for o in p.ops) for p in plans):
-        return EXIT_ERROR
-    return EXIT_CHANGES if detailed and any(p.changed for p in plans) else EXIT_OK
-
-
-def _apply_exit(results: Sequence[HostResult]) -> int:
-    if any(r.failed and not r.unreachable for r in results):
-        return EXIT_FAILED
-    if any(r.unreachable for r in results):
-        return EXIT_UNREACHABLE
-    return EXIT_OK
-
-
 def _cmd_ops(out: Console) -> int:
     for op in CATALOG:
         out.print(Text.assemble((f"{op.kind:<20}", "bold"), f" {printable(op.summary)}"))
-    return EXIT_OK
+    return Exit.OK
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -256,7 +242,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     wrong, cl = bounds.check(args, sys.argv[1:] if argv is None else argv)
     if wrong:
         print(render_all(wrong, cl.sources), file=sys.stderr)
-        return EXIT_ERROR
+        return Exit.ERROR
     if getattr(args, "traceback", False):
         os.environ["SPECOPS_TRACEBACK"] = "1"  # read where user code's errors are reported
     if args.command in adhoc.COMMANDS:
@@ -266,7 +252,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         return _cmd_ops(out)
     if args.command == "schema":
         sys.stdout.write(json.dumps(spec_schema(CATALOG), indent=2, ensure_ascii=False) + "\n")
-        return EXIT_OK
+        return Exit.OK
     if args.command == "compile":
         facts = JsonFacts(args.facts) if args.facts else None
         explain = args.explain and not args.no_optimize
@@ -280,7 +266,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             program = optimizer.optimize(program, CATALOG, log)
             sys.stderr.write(optimizer.explain(log))
         sys.stdout.write(to_json(program, origins=args.origins))
-        return EXIT_OK
+        return Exit.OK
     if args.command == "show":
         return _cmd_show(out, args)
     pool = Pool(args.accept_new_host_keys, getattr(args, "timeout", None))
@@ -294,7 +280,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 def _cmd_vars(out: Console, args: argparse.Namespace, pool: Pool) -> int:
     # Variables may read facts: the host is asked for them, as a plan would.
-    source = HostFactSource(pool, target_inventory(args.file, args.inventory))
+    source = HostFactSource(pool, target_inventory(args.file, args.inventory), SPEC_FACTS)
     rows = explain_vars(args.file, CATALOG, args.host, _options(args, facts=source))
     if args.json:
         doc = [
@@ -302,7 +288,7 @@ def _cmd_vars(out: Console, args: argparse.Namespace, pool: Pool) -> int:
             for n, v, o in rows
         ]
         print(json.dumps(doc, indent=2, ensure_ascii=False, default=str))
-        return EXIT_OK
+        return Exit.OK
     table = Table(box=None, header_style="bold")
     for column in ("name", "value", "from", "at"):
         table.add_column(column, no_wrap=column != "value", overflow="fold")
@@ -310,7 +296,7 @@ def _cmd_vars(out: Console, args: argparse.Namespace, pool: Pool) -> int:
         shown = json.dumps(value, ensure_ascii=False, default=str)
         table.add_row(name, shown, origin.label, str(origin.span) if origin.span else "")
     out.print(table)
-    return EXIT_OK
+    return Exit.OK
 
 
 def _run(out: Console, args: argparse.Namespace, pool: Pool) -> int:
@@ -318,7 +304,7 @@ def _run(out: Console, args: argparse.Namespace, pool: Pool) -> int:
     if args.command == "apply" and planfile.is_plan(args.file):
         program, expect, _ = planfile.load(args.file)
     else:
-        source = HostFactSource(pool, target_inventory(args.file, args.inventory))
+        source = HostFactSource(pool, target_inventory(args.file, args.inventory), SPEC_FACTS)
         program = compile_file(args.file, CATALOG, _options(args, facts=source))
     events = Events(args.json)
     events.emit("start", command=args.command, hosts=[h.name for h in program.hosts])
@@ -351,7 +337,7 @@ def _run(out: Console, args: argparse.Namespace, pool: Pool) -> int:
                     out.print(f"Saved the plan to {args.out}: specops apply {args.out}")
                 if args.stats:
                     print_stats(out, plans, [])
-            return _plan_exit(plans, args.detailed_exitcode)
+            return plan_exit(plans, args.detailed_exitcode)
         stale = [p for p in plans if expect is not None and p.error and p.facts]
         if stale:
             for p in stale:
@@ -360,12 +346,12 @@ def _run(out: Console, args: argparse.Namespace, pool: Pool) -> int:
                 )
             out.print("Nothing was applied: plan again (specops plan … -o FILE).")
             events.done("apply", {"refused": [p.host for p in stale]})
-            return EXIT_ERROR
+            return Exit.ERROR
         if not args.json:
             print_plan(out, plans, args.by_op)
         progress.pause()
         if any(p.changed for p in plans) and not args.yes and not _confirm(out):
-            return EXIT_ERROR
+            return Exit.ERROR
         progress.resume()
         results: list[HostResult] = []
         finished: list[HostResult] = []  # of the batch under way, for an interrupt
@@ -390,7 +376,7 @@ def _run(out: Console, args: argparse.Namespace, pool: Pool) -> int:
             print_results(out, results)
             if args.stats:
                 print_stats(out, plans, results)
-        return _apply_exit(results)
+        return apply_exit(results)
 
 
 def _keeping(
@@ -467,10 +453,10 @@ def _cmd_show(out: Console, args: argparse.Namespace) -> int:
     _, _, doc = planfile.load(args.file)
     if args.json:
         print(json.dumps(doc["plan"], indent=2, ensure_ascii=False))
-        return EXIT_OK
+        return Exit.OK
     out.print(f"Plan of {doc['source']}, made {doc['created']}")
     print_plan(out, planfile.plans_from_doc(doc))
-    return EXIT_OK
+    return Exit.OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -481,7 +467,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(argv)
     except SpecError as e:
         print(render_all(e.diagnostics), file=sys.stderr)
-        return EXIT_ERROR
+        return Exit.ERROR
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -34,6 +34,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from specops.compiler.errors import SpecopsError
+
 from ..command import sh
 
 OutputSink = Callable[[str, bytes], None]
@@ -55,7 +57,7 @@ class Result:
         return self.exited == 0
 
 
-class ConnectError(Exception):
+class ConnectError(SpecopsError):
     """A host could not be reached; ``hint`` says what to try."""
 
     def __init__(self, message: str, hint: str | None = None) -> None:
@@ -63,7 +65,7 @@ class ConnectError(Exception):
         self.hint = hint
 
 
-class TransferError(Exception):
+class TransferError(SpecopsError):
     """A file could not be copied to or from a host."""
 
 

@@ -7,19 +7,11 @@ from __future__ import annotations
 import pytest
 from rich.console import Console
 
-from specops.cli import (
-    EXIT_CHANGES,
-    EXIT_ERROR,
-    EXIT_FAILED,
-    EXIT_OK,
-    EXIT_UNREACHABLE,
-    _apply_exit,
-    _plan_exit,
-)
 from specops.compiler.diagnostics import SpecError
 from specops.compiler.ir import OpNode
 from specops.compiler.optimize_dedupe import dedupe
 from specops.compiler.optimize_order import order
+from specops.exitcodes import Exit, apply_exit, plan_exit
 from specops.runtime.catalog import OPERATIONS
 from specops.runtime.facts import Facts
 from specops.runtime.files_facts import FileInfo, FileStat
@@ -72,17 +64,17 @@ def hp(error: str | None = None, refused: bool = False, changed: bool = False) -
 @pytest.mark.parametrize(
     ("plans", "detailed", "code"),
     [
-        ([hp()], False, EXIT_OK),
-        ([hp()], True, EXIT_OK),
-        ([hp(changed=True)], False, EXIT_OK),
-        ([hp(changed=True)], True, EXIT_CHANGES),
-        ([hp(refused=True)], True, EXIT_ERROR),
-        ([hp(changed=True), hp(refused=True)], True, EXIT_ERROR),
-        ([hp(error="unreachable")], False, EXIT_ERROR),
+        ([hp()], False, Exit.OK),
+        ([hp()], True, Exit.OK),
+        ([hp(changed=True)], False, Exit.OK),
+        ([hp(changed=True)], True, Exit.CHANGES),
+        ([hp(refused=True)], True, Exit.ERROR),
+        ([hp(changed=True), hp(refused=True)], True, Exit.ERROR),
+        ([hp(error="unreachable")], False, Exit.ERROR),
     ],
 )
 def test_plan_exit_codes(plans: list[HostPlan], detailed: bool, code: int) -> None:
-    assert _plan_exit(plans, detailed) == code
+    assert plan_exit(plans, detailed) == code
 
 
 def hr(
@@ -95,18 +87,18 @@ def hr(
 @pytest.mark.parametrize(
     ("results", "code"),
     [
-        ([hr(Status.CHANGED)], EXIT_OK),
-        ([hr(Status.OK)], EXIT_OK),
-        ([hr(Status.FAILED)], EXIT_FAILED),
-        ([hr(error="refused", unreachable=False)], EXIT_FAILED),
-        ([hr(error="down", unreachable=True)], EXIT_UNREACHABLE),
+        ([hr(Status.CHANGED)], Exit.OK),
+        ([hr(Status.OK)], Exit.OK),
+        ([hr(Status.FAILED)], Exit.FAILED),
+        ([hr(error="refused", unreachable=False)], Exit.FAILED),
+        ([hr(error="down", unreachable=True)], Exit.UNREACHABLE),
         # a failure outranks an unreachable host, whatever the order
-        ([hr(error="down", unreachable=True), hr(Status.FAILED)], EXIT_FAILED),
-        ([hr(Status.FAILED), hr(error="down", unreachable=True)], EXIT_FAILED),
+        ([hr(error="down", unreachable=True), hr(Status.FAILED)], Exit.FAILED),
+        ([hr(Status.FAILED), hr(error="down", unreachable=True)], Exit.FAILED),
     ],
 )
 def test_apply_exit_codes(results: list[HostResult], code: int) -> None:
-    assert _apply_exit(results) == code
+    assert apply_exit(results) == code
 
 
 # -- the rendered plan --------------------------------------------------------------------
