@@ -103,7 +103,9 @@ class FactCache:
         try:
             return self.get(host, key)
         except Pending:
-            if host in self.dead or not self.fetch():
+            if host not in self.dead:
+                self.fetch()  # the key is wanted now (get raises before that without a source)
+            if host in self.dead:  # the source could not read it, now or before
                 raise SpecError(
                     [diag(m.FACTS_UNAVAILABLE, None, detail=f"host {host} could not be read")]
                 ) from None
@@ -190,7 +192,7 @@ class HostFacts:
         self._cache, self._host = cache, host
 
     def __getattr__(self, name: str) -> Any:
-        if name in FACT_DOCS and name != "file":
+        if name in FACT_DOCS:  # never "file": the method below is found first
             return self._cache.now(self._host, (name, ()))
         raise AttributeError(f"facts has no {name!r}; facts are: {', '.join(FACT_DOCS)}")
 
