@@ -63,13 +63,11 @@ def check_refs(
                 )
                 if target is None:
                     pool = [k for k, (_, d) in ids.items() if d.handler == (word == "notify")]
+                    short = [k.rsplit("/", 1)[-1] for k in pool]
+                    # a short id equal to ref is another include's op: its full id is meant
+                    near = [k for k in pool + short if k != ref]
                     c.add(
-                        diag(
-                            m.UNKNOWN_REF,
-                            decl.doc.span(path),
-                            name=ref,
-                            hint=suggest(ref, pool + [k.rsplit("/", 1)[-1] for k in pool]),
-                        )
+                        diag(m.UNKNOWN_REF, decl.doc.span(path), name=ref, hint=suggest(ref, near))
                     )
                 elif word == "notify" and not ids[target][1].handler:
                     c.add(
