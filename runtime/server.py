@@ -74,7 +74,7 @@ def guard_reads(creates: str | None, unless: str | None) -> list[str]:
     """The paths a guard reads: ``creates``, and the absolute paths ``unless`` names."""
     found = [creates] if creates else []
     if unless:
-        found += [p for p in _PATH_IN_COMMAND.findall(unless) if p not in found]
+        found += [p for p in dict.fromkeys(_PATH_IN_COMMAND.findall(unless)) if p not in found]
     return found
 
 

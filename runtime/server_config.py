@@ -120,7 +120,11 @@ class CrontabOp(Operation[CrontabArgs]):
         ]
 
     def effects(self, a: CrontabArgs, f: Facts) -> Mapping[FactRef[Any], Any]:
-        return {Crontab.ref(user=a.user): edit_crontab(f[Crontab.ref(user=a.user)] or "", a)}
+        cur = f[Crontab.ref(user=a.user)]
+        if cur is None and not a.present:
+            return {}  # no crontab before, none after
+        # As the fact reads it back: "$(crontab -l)" plus one newline (an emptied table: "\n").
+        return {Crontab.ref(user=a.user): edit_crontab(cur or "", a).rstrip("\n") + "\n"}
 
 
 # -- server.mount ---------------------------------------------------------------------

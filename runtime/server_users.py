@@ -233,8 +233,8 @@ class GroupOp(Operation[GroupArgs]):
             groups.pop(a.name, None)
         else:
             old = groups.get(a.name)
-            gid = a.gid if a.gid is not None else (old.gid if old else 0)
-            if gid == 0:
+            gid = a.gid if a.gid is not None else (old.gid if old else None)
+            if gid is None:  # groupadd picks it (0 is root's, a gid like any other)
                 base = 100 if a.system else 1000
                 top = [
                     x.gid for x in groups.values() if (x.gid < 1000) == a.system and x.gid < 60000

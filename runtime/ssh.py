@@ -139,7 +139,8 @@ class AuthorizedKey(Operation[AuthorizedKeyArgs]):
 
 def _short(key: str) -> str:
     kid = key_id(key)
-    comment = key.split()[-1] if len(key.split()) > 2 else ""
+    # Options come before the type: the last word is a comment only when it is not the key.
+    comment = key.split()[-1] if kid and key.split()[-1] != kid[1] else ""
     return f"{kid[0] if kid else '?'} …{kid[1][-8:] if kid else ''}" + (
         f" ({comment})" if comment else ""
     )
