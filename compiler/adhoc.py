@@ -77,10 +77,7 @@ def parse_value(text: str, t: Any) -> Any:
         return next((a for a in get_args(t) if str(a) == text), text)
     if origin is list:
         if text.lstrip().startswith("["):
-            value = json.loads(text)
-            if not isinstance(value, list):
-                raise ValueError(text)
-            return value
+            return json.loads(text)  # a JSON text that starts with "[" is a list
         (inner,) = get_args(t) or (str,)
         items = [] if text == "" else text.split(",")
         return [parse_value(i.strip(), inner) for i in items]

@@ -215,10 +215,10 @@ def type_name(t: Any) -> str:
         return "null"
     if origin is list:
         (inner,) = get_args(t) or (Any,)
-        return f"a list of {_plural(type_name(inner))}"
+        return f"a list of {_plural(inner)}"
     if origin is dict:
         _, inner = get_args(t) or (str, Any)
-        return f"a map of {_plural(type_name(inner))}"
+        return f"a map of {_plural(inner)}"
     if origin is Literal:
         return "one of " + ", ".join(repr(a) for a in get_args(t))
     if origin in (Union, types.UnionType):
@@ -229,10 +229,15 @@ def type_name(t: Any) -> str:
     return getattr(t, "__name__", str(t))
 
 
-def _plural(name: str) -> str:
+def _plural(t: Any) -> str:
+    """``type_name(t)`` in the plural: its first noun ("lists of strings"), each of a union's."""
+    if get_origin(t) in (Union, types.UnionType):
+        return " or ".join(_plural(a) for a in get_args(t) if a is not type(None))
+    name = type_name(t)
     for article in ("a ", "an "):
         if name.startswith(article):
-            return name[len(article) :] + "s"
+            noun, space, rest = name[len(article) :].partition(" ")
+            return f"{noun}s{space}{rest}"
     return name
 
 

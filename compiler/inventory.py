@@ -284,7 +284,7 @@ def read_inventory(doc: Document, c: Collector) -> Inventory:
                 continue
             if not _shape(c, doc, ("groups", name, "vars"), gvars, dict, f"vars of group {name}"):
                 continue
-            group_names = set(raw_groups) if isinstance(raw_groups, dict) else set()
+            group_names = set(raw_groups)
             for i, member in enumerate(members):
                 if member not in known and member not in group_names:
                     c.add(
