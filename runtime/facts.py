@@ -123,7 +123,7 @@ def split_batch(stdout: str, count: int, nonce: str) -> list[tuple[str, int] | N
         start = f"@@specops:{nonce}:fact:{i}\n"
         end = f"\n@@specops:{nonce}:end:{i} "
         a = stdout.find(start)
-        b = stdout.find(end, a + len(start)) if a >= 0 else -1
+        b = stdout.find(end, a + len(start))
         if a < 0 or b < 0:
             continue
         rest = stdout[b + len(end) :].split("\n", 1)[0]

@@ -30,9 +30,9 @@ def _diff_text(diff: str) -> Text:
     lines = diff.splitlines(keepends=True)
     for line in lines[:MAX_DIFF_LINES]:
         # What a host's file holds is printed escaped and clipped: it may hold
-        # terminal control sequences, or be one line of megabytes.
-        end = "\n" if line.endswith("\n") else ""
-        line = printable(clip(line.rstrip("\n"))) + end
+        # terminal control sequences, or be one line of megabytes. Every line ends its
+        # row, the last one too: the diff is printed with end="" and the next op follows.
+        line = printable(clip(line.removesuffix("\n"))) + "\n"
         style = ""
         if line.startswith("+") and not line.startswith("+++"):
             style = "green"
@@ -229,11 +229,11 @@ def print_results(console: Console, results: Sequence[HostResult]) -> None:
     for r in results:
         if r.error:
             state = "skipped" if r.skipped else "unreachable" if r.unreachable else "error"
-            table.add_row(printable(r.host), "", "", "", "", Text(state, style="bold red"))
+            table.add_row(Text(printable(r.host)), "", "", "", "", Text(state, style="bold red"))
             continue
         failed = r.count(Status.FAILED)
         table.add_row(
-            printable(r.host),
+            Text(printable(r.host)),  # a str cell would be read as console markup
             str(r.count(Status.OK)),
             str(r.count(Status.CHANGED)),
             Text(str(failed), style="bold red" if failed else ""),
@@ -266,7 +266,7 @@ def print_stats(console: Console, plans: Sequence[HostPlan], results: Sequence[H
         secs = dict(r.seconds) if r else dict(p.seconds)
         trips = str(r.round_trips) if r else str(1 if p.facts else 0)
         table.add_row(
-            printable(p.host),
+            Text(printable(p.host)),
             trips,
             str(r.phases) if r else "",
             _size(r.sent if r else p.sent),
