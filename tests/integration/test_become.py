@@ -10,19 +10,9 @@ import sys
 import time
 from pathlib import Path
 
+from tests.cli import specops
 from tests.fixtures import final
 from tests.targets import Targets
-
-
-def specops(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "specops", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=180,
-    )
 
 
 def test_become_root_and_another_user(targets: Targets, tmp_path: Path) -> None:
@@ -37,16 +27,14 @@ def test_become_root_and_another_user(targets: Targets, tmp_path: Path) -> None:
         '[ops.as_daemon]\nop = "server.shell"\ncommand = "id -un > /tmp/specops-who"\n'
         'creates = "/tmp/specops-who"\nbecome = "daemon"\n'
     )
-    r = specops("apply", str(spec), "--yes", "--json")
-    assert r.returncode == 0, r.stdout + r.stderr
+    r = specops("apply", str(spec), "--yes", "--json", code=0)
     assert [o["status"] for o in final(r.stdout)["hosts"][0]["ops"]] == ["changed"] * 3
     owners = t.sh(
         "stat -c '%U %a' /root/specops-become /tmp/specops-as-tester; cat /tmp/specops-who"
     )
     assert owners.stdout.split("\n")[:3] == ["root 600", "tester 644", "daemon"]
     # Facts of become ops are read as root: /root is not readable by tester, yet nothing changes.
-    again = specops("plan", str(spec), "--detailed-exitcode")
-    assert again.returncode == 0, again.stdout + again.stderr
+    specops("plan", str(spec), "--detailed-exitcode", code=0)
 
 
 def test_become_without_sudo_rights_fails_the_op_cleanly(targets: Targets, tmp_path: Path) -> None:
@@ -62,8 +50,7 @@ def test_become_without_sudo_rights_fails_the_op_cleanly(targets: Targets, tmp_p
         f"known_hosts = {json.dumps(str(t.known_hosts))}\n\n"
         '[ops.x]\nop = "server.shell"\ncommand = "true"\nbecome = true\n'
     )
-    r = specops("apply", str(spec), "--yes")
-    assert r.returncode == 3, r.stdout + r.stderr  # the host fails: sudo refused
+    r = specops("apply", str(spec), "--yes", code=3)  # the host fails: sudo refused
     assert "Traceback" not in r.stdout + r.stderr
     assert "password" in (r.stdout + r.stderr).lower() or "sudo" in (r.stdout + r.stderr).lower()
 

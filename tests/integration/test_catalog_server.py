@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.targets import Target, Targets, converge, json_doc, planned, specops
+from tests.cli import specops
+from tests.targets import Target, Targets, converge, json_doc, planned
 
 pytestmark = pytest.mark.fleet
 
@@ -170,7 +171,7 @@ def test_server_and_apt_ops_converge(host: Target, tmp_path: Path) -> None:
     # server.reboot is declared, never run here: it plans a reboot only when a package asks.
     host.sh("touch /run/reboot-required")
     try:
-        plan = specops("plan", str(spec), "--json")
+        plan = specops("plan", str(spec), "--json", code=0)
         assert planned(json_doc(plan.stdout)) == {"t": {"reboot": ["reboot"]}}
     finally:
         host.sh("rm -f /run/reboot-required")
@@ -211,7 +212,7 @@ def test_ops_declared_before_the_user_they_need_run_after_it(host: Target, tmp_p
     optimizer's user, group and home edges make it work on a fresh host in one run."""
     spec = tmp_path / "order.toml"
     spec.write_text(host.inventory("t") + ORDER)
-    order = specops("compile", str(spec), "--emit", "ir")
+    order = specops("compile", str(spec), "--emit", "ir", code=0)
     assert [o["id"] for o in json_doc(order.stdout)["hosts"][0]["ops"]] == [
         "crew", "carol", "keys", "profile", "cron",
     ]  # fmt: skip

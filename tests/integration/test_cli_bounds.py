@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli import specops
+
 SPEC = '[ops.d]\nop = "files.directory"\npath = "{root}/d"\n'
-
-
-def specops(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "specops", *args],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        timeout=120,
-    )
 
 
 @pytest.mark.parametrize(
@@ -37,8 +27,7 @@ def test_numeric_options_out_of_range_are_located_errors(
 ) -> None:
     spec = tmp_path / "site.toml"
     spec.write_text(SPEC.format(root=tmp_path))
-    r = specops("apply", str(spec), "--yes", flag, value)
-    assert r.returncode == 1
+    r = specops("apply", str(spec), "--yes", flag, value, code=1)
     first, line, caret = r.stderr.splitlines()[:3]
     assert first.startswith("<command line>:1:") and f"error[bad-value]: {flag}: {says}" in first
     assert line.endswith(f"{flag} {value}")
@@ -49,11 +38,9 @@ def test_numeric_options_out_of_range_are_located_errors(
 def test_apply_without_a_terminal_or_yes_applies_nothing(tmp_path: Path) -> None:
     spec = tmp_path / "site.toml"
     spec.write_text(SPEC.format(root=tmp_path))
-    r = specops("apply", str(spec), stdin="yes\n")  # stdin is not a terminal
-    assert r.returncode == 1, r.stdout + r.stderr
+    r = specops("apply", str(spec), stdin="yes\n", code=1)  # stdin is not a terminal
     assert "Not applied: there is no terminal to confirm on" in r.stdout
     assert "--yes" in r.stdout
     assert not (tmp_path / "d").exists()
-    r = specops("apply", str(spec), "--yes")
-    assert r.returncode == 0, r.stdout + r.stderr
+    r = specops("apply", str(spec), "--yes", code=0)
     assert (tmp_path / "d").is_dir()

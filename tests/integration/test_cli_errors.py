@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.cli import specops
 
 CASES = [
     (
@@ -54,14 +54,7 @@ def test_user_error(
     tmp_path: Path, command: str, name: str, text: str, head: str, caret: str, hint: str
 ) -> None:
     (tmp_path / name).write_text(text)
-    r = subprocess.run(
-        [sys.executable, "-m", "specops", command, name],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=60,
-    )
-    assert r.returncode == 1
+    r = specops(command, name, cwd=tmp_path, code=1)
     assert "Traceback" not in r.stderr + r.stdout
     assert r.stderr.startswith(head), r.stderr
     assert caret in r.stderr and hint in r.stderr, r.stderr

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import specops
+from tests.cli import specops as cli_specops
 from tests.fixtures import final
 
 
@@ -21,13 +19,7 @@ def test_python_api_matches_the_cli(tmp_path: Path) -> None:
     )
     program = specops.compile(str(spec), variables={"version": "1.2"})
     api = {op.node.id: [c.summary for c in op.changes] for op in specops.plan(program)[0].ops}
-    cli = subprocess.run(
-        [sys.executable, "-m", "specops", "plan", str(spec), "--json", "--var", 'version="1.2"'],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_COLOR": "1"},
-        timeout=60,
-    )
+    cli = cli_specops("plan", str(spec), "--json", "--var", 'version="1.2"', code=0)
     doc = final(cli.stdout)
     assert api == {o["id"]: [c["summary"] for c in o["changes"]] for o in doc["hosts"][0]["ops"]}
     (result,) = specops.apply(program)

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from tests.cli import specops
 from tests.fixtures import final
 from tests.processes import assert_gone
 from tests.sshd import SshFleet, SshHost
@@ -24,18 +25,6 @@ pytestmark = pytest.mark.fleet
 
 OLD = "old content\n"
 NEW = "new content " + "x" * 200_000 + "\n"  # large enough to fill a 64 KiB tmpfs
-
-
-def specops(*args: str, **kw: Any) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
-    return subprocess.run(
-        [sys.executable, "-m", "specops", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=180,
-        **kw,
-    )
 
 
 def tail(r: subprocess.CompletedProcess[str]) -> str:
@@ -109,8 +98,7 @@ def test_auth_failure_and_host_key_mismatch(fleet: SshFleet, tmp_path: Path) -> 
         + entry("h2", h2, roots["h2"]),
         payload="fine\n",
     )
-    r = specops("apply", str(spec), "--yes", "--json")
-    assert r.returncode == 4, tail(r)
+    r = specops("apply", str(spec), "--yes", "--json", code=4)
     hosts = by_host(r.stdout)
     assert "authentication failed" in hosts["h0"]["error"]
     assert "does not match" in hosts["h1"]["error"]
@@ -126,9 +114,8 @@ def test_a_command_hanging_past_the_timeout(fleet: SshFleet, tmp_path: Path) -> 
         spec.read_text() + '[ops.hang]\nop = "server.shell"\ncommand = "sleep 30"\nhosts = "h1"\n'
     )
     started = time.monotonic()
-    r = specops("apply", str(spec), "--yes", "--json", "--timeout", "3")
+    r = specops("apply", str(spec), "--yes", "--json", "--timeout", "3", code=3)
     assert time.monotonic() - started < 30
-    assert r.returncode == 3, tail(r)
     hang = {o["id"]: o for o in by_host(r.stdout)["h1"]["ops"]}["hang"]
     assert hang["status"] == "failed" and "timed out" in hang["error"]
     assert (roots["h0"] / "data").read_text() == "fine\n" == (roots["h2"] / "data").read_text()
@@ -141,8 +128,7 @@ def test_a_full_disk_leaves_the_old_file(fleet: SshFleet, tmp_path: Path) -> Non
     try:
         (full / "data").write_text(OLD)
         entries = "".join(entry(f"h{i}", h, roots[f"h{i}"]) for i, h in enumerate(fleet.hosts))
-        r = specops("apply", str(make_site(tmp_path, entries)), "--yes", "--json")
-        assert r.returncode == 3, tail(r)
+        r = specops("apply", str(make_site(tmp_path, entries)), "--yes", "--json", code=3)
         big = {o["id"]: o for o in by_host(r.stdout)["h1"]["ops"]}["big"]
         assert big["status"] == "failed" and "No space left" in big["output"]
         assert (full / "data").read_text() == OLD
@@ -151,8 +137,8 @@ def test_a_full_disk_leaves_the_old_file(fleet: SshFleet, tmp_path: Path) -> Non
     finally:
         subprocess.run(["umount", str(full)], check=True)
     (full / "data").write_text(OLD)
-    again = specops("apply", str(tmp_path / "site.toml"), "--yes")
-    assert again.returncode == 0 and (full / "data").read_text() == NEW
+    specops("apply", str(tmp_path / "site.toml"), "--yes", code=0)
+    assert (full / "data").read_text() == NEW
 
 
 def test_sshd_killed_in_the_middle_of_an_apply(fleet: SshFleet, tmp_path: Path) -> None:
@@ -171,9 +157,10 @@ def test_sshd_killed_in_the_middle_of_an_apply(fleet: SshFleet, tmp_path: Path) 
 
         killer = threading.Thread(target=kill_when_started)
         killer.start()
-        r = specops("apply", str(spec), "--yes", "--json")
-        killer.join()
-    assert r.returncode == 3, tail(r)
+        try:
+            r = specops("apply", str(spec), "--yes", "--json", code=3)
+        finally:
+            killer.join()
     ops = {o["id"]: o for o in by_host(r.stdout)["victim"]["ops"]}
     assert ops["slow"]["status"] == "failed" and ops["big"]["status"] == "not run"
     assert_whole(vroot / "data")
@@ -189,7 +176,7 @@ def test_sshd_killed_in_the_middle_of_an_apply(fleet: SshFleet, tmp_path: Path) 
             .join(["[vars]", ""])
             .replace("pause = 3", "pause = 0")
         )
-        assert specops("apply", str(spec), "--yes").returncode == 0
+        specops("apply", str(spec), "--yes", code=0)
         assert (vroot / "data").read_text() == NEW
 
 
@@ -228,8 +215,7 @@ def test_the_controller_interrupted(fleet: SshFleet, tmp_path: Path) -> None:
     time.sleep(0.5)
     for root in roots.values():
         assert (root / "data").read_text() == OLD
-    r = specops("apply", str(spec.with_name("site.toml")), "--yes")
-    assert r.returncode == 0, tail(r)
+    specops("apply", str(spec.with_name("site.toml")), "--yes", code=0)
     assert all((root / "data").read_text() == NEW for root in roots.values())
 
 
@@ -279,7 +265,6 @@ def test_staged_uploads_are_private_and_never_left_behind(fleet: SshFleet, tmp_p
     assert modes == {0o600}, f"a staged upload was readable by others: {sorted(map(oct, modes))}"
     assert _staged(home) == [], "an interrupted upload was left in the staging directory"
     assert not (root / "big.bin").exists()
-    r = specops("apply", str(spec), "--yes")
-    assert r.returncode == 0, tail(r)
+    specops("apply", str(spec), "--yes", code=0)
     assert (root / "big.bin").read_bytes() == big.read_bytes()
     assert _staged(home) == []

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli import specops
 from tests.fixtures import final
 from tests.sshd import SshFleet, SshHost
 from tests.targets import applied, planned
@@ -78,18 +77,6 @@ hosts = "web"
 """
 
 
-def specops(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "specops", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        timeout=120,
-    )
-
-
 @pytest.fixture
 def roots(fleet: SshFleet, tmp_path: Path) -> dict[str, Path]:
     out = {}
@@ -115,12 +102,10 @@ def site(fleet: SshFleet, roots: dict[str, Path], tmp_path: Path) -> Path:
 def test_apply_makes_hosts_match_and_plan_predicted_it(
     fleet: SshFleet, site: Path, roots: dict[str, Path]
 ) -> None:
-    plan = specops("plan", str(site), "--json")
-    assert plan.returncode == 0, plan.stderr
+    plan = specops("plan", str(site), "--json", code=0)
     predicted = planned(final(plan.stdout))
 
-    apply = specops("apply", str(site), "--yes", "--json")
-    assert apply.returncode == 0, apply.stdout + apply.stderr
+    apply = specops("apply", str(site), "--yes", "--json", code=0)
     result = final(apply.stdout)
     assert applied(result) == predicted
     assert all(h["round_trips"] == 3 for h in result["hosts"]), "the lock, facts, one script"
@@ -141,14 +126,12 @@ def test_apply_makes_hosts_match_and_plan_predicted_it(
             "temp files left"
         )
 
-    again = specops("plan", str(site), "--detailed-exitcode")
-    assert again.returncode == 0, again.stdout + again.stderr
+    again = specops("plan", str(site), "--detailed-exitcode", code=0)
     assert "No changes." in again.stdout
 
 
 def test_text_plan_shows_diffs_and_summary(site: Path) -> None:
-    plan = specops("plan", str(site), "--detailed-exitcode")
-    assert plan.returncode == 2, plan.stderr
+    plan = specops("plan", str(site), "--detailed-exitcode", code=2)
     out = plan.stdout
     assert "+ config" in out and "+port = 8080" in out and "-PORT=1" in out
     assert "Plan: 8 to add, 6 to change, 3 to remove, 3 to run." in out
@@ -167,8 +150,9 @@ def test_unreachable_and_failing_hosts_do_not_stop_the_others(
     text += f'\n[ops.boom]\nop = "server.shell"\n{fail}\nhosts = "{bad}"\n'
     text += '\n[ops.after]\nop = "files.file"\npath = "${root}/after"\n'
     site.write_text(text)
-    r = specops("apply", str(site), "--yes", "--json")
-    assert r.returncode == 3, r.stdout + r.stderr  # a failed op outranks an unreachable host
+    r = specops(
+        "apply", str(site), "--yes", "--json", code=3
+    )  # a failed op outranks an unreachable host
     doc = {h["name"]: h for h in final(r.stdout)["hosts"]}
     assert doc["ghost"]["unreachable"] and "cannot connect" in doc["ghost"]["error"]
     boom = {o["id"]: o for o in doc[bad]["ops"]}
@@ -194,11 +178,10 @@ def test_python_deploy_with_inventory_file(
         "files.directory(path=f'{root}/py', mode='0700')\n"
         "files.file(path=f'{root}/py/who', content=host().name + '\\n')\n"
     )
-    r = specops("apply", str(deploy), "-i", str(inv), "--yes")
-    assert r.returncode == 0, r.stdout + r.stderr
+    specops("apply", str(deploy), "-i", str(inv), "--yes", code=0)
     for h in fleet.hosts:
         assert (roots[h.name] / "py" / "who").read_text() == f"{h.name}\n"
-    assert "No changes." in specops("plan", str(deploy), "-i", str(inv)).stdout
+    assert "No changes." in specops("plan", str(deploy), "-i", str(inv), code=0).stdout
 
 
 def test_unknown_host_key_is_refused(fleet: SshFleet, tmp_path: Path) -> None:
@@ -209,6 +192,5 @@ def test_unknown_host_key_is_refused(fleet: SshFleet, tmp_path: Path) -> None:
         f'known_hosts = "{fleet.hosts[1].known_hosts}"\n'
         '[ops.x]\nop = "files.directory"\npath = "/tmp/never"\n'
     )
-    r = specops("plan", str(spec))
-    assert r.returncode == 1
+    r = specops("plan", str(spec), code=1)
     assert "not found in known_hosts" in r.stdout and "hint:" in r.stdout

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +12,7 @@ import pytest
 from specops.compiler.frontend import Options, compile_file
 from specops.compiler.ir import to_json
 from specops.runtime.catalog import CATALOG
+from tests.cli import specops
 from tests.fixtures import UPDATE, final, rewrite
 from tests.sshd import SshFleet
 
@@ -21,17 +20,6 @@ pytestmark = pytest.mark.fleet
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "multirole"
 GOLDEN = Path(__file__).parents[1] / "golden" / "multirole.ir.json"
-
-
-def specops(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "specops", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
 
 
 def test_toml_yaml_and_python_compile_to_the_golden_ir() -> None:
@@ -77,8 +65,7 @@ def test_apply_converges_and_handlers_run_only_on_change(
 ) -> None:
     inv, roots = inventory
     site = str(EXAMPLE / form)
-    plan = specops("plan", site, "-i", str(inv), "--json")
-    assert plan.returncode == 0, plan.stderr
+    plan = specops("plan", site, "-i", str(inv), "--json", code=0)
     predicted = changed(final(plan.stdout), "plan")
     web_ops = [
         "web/docroot[shop]",
@@ -92,8 +79,7 @@ def test_apply_converges_and_handlers_run_only_on_change(
     assert predicted["web1"] == web_ops
     assert predicted["db1"] == ["db/data", "db/config", "db/init", "release"]
 
-    apply = specops("apply", site, "-i", str(inv), "--yes", "--json")
-    assert apply.returncode == 0, apply.stdout + apply.stderr
+    apply = specops("apply", site, "-i", str(inv), "--yes", "--json", code=0)
     assert changed(final(apply.stdout), "apply") == predicted
 
     web = roots["web1"]
@@ -110,12 +96,12 @@ def test_apply_converges_and_handlers_run_only_on_change(
     assert (roots["db1"] / "db" / "db.conf").read_text().startswith("port = 5432\n")
     assert not (roots["db1"] / "reloads.log").exists()
 
-    again = specops("apply", site, "-i", str(inv), "--yes")
-    assert again.returncode == 0 and "No changes." in again.stdout, again.stdout
+    again = specops("apply", site, "-i", str(inv), "--yes", code=0)
+    assert "No changes." in again.stdout, again.stdout
     assert (web / "reloads.log").read_text() == "reloaded\n", "an unchanged config must not reload"
 
     (web / "web.conf").write_text("drifted\n")
-    fix = specops("apply", site, "-i", str(inv), "--yes", "--json")
+    fix = specops("apply", site, "-i", str(inv), "--yes", "--json", code=0)
     assert changed(final(fix.stdout), "apply")["web1"] == ["web/config", "web/reload"]
     assert (web / "reloads.log").read_text() == "reloaded\nreloaded\n"
     assert changed(final(fix.stdout), "apply")["web2"] == []
@@ -135,8 +121,8 @@ def test_tags_and_limit_patterns(inventory: tuple[Path, dict[str, Path]]) -> Non
         "prod",
         "--limit",
         "!web2",
+        code=0,
     )
-    assert r.returncode == 0, r.stderr
     doc = final(r.stdout)
     assert [h["name"] for h in doc["hosts"]] == ["web1", "db1"]
     assert changed(doc, "plan") == {"web1": [], "db1": ["db/data", "db/config", "db/init"]}
@@ -153,8 +139,8 @@ def test_vars_shows_where_each_value_came_from(inventory: tuple[Path, dict[str, 
         "--json",
         "--var",
         'version="2.0"',
+        code=0,
     )
-    assert r.returncode == 0, r.stderr
     rows = {row["name"]: (row["value"], row["from"]) for row in json.loads(r.stdout)}
     assert rows == {
         "app": ("shop", "spec vars"),
@@ -174,11 +160,10 @@ def test_facts_in_expressions_are_read_from_the_hosts(fleet: SshFleet, tmp_path:
         f"when = \"facts.os.id == 'debian' and not facts.file('{root}/skip').exists\"\n"
     )
     root.mkdir()
-    r = specops("apply", str(spec), "--yes", "--json")
-    assert r.returncode == 0, r.stdout + r.stderr
+    r = specops("apply", str(spec), "--yes", "--json", code=0)
     (host,) = final(r.stdout)["hosts"]
     assert host["round_trips"] == 4, "facts for compiling, the apply lock, facts, one script"
     arch = os.uname().machine
     assert (root / f"debian-{arch}").exists()
     (root / "skip").write_text("")
-    assert final(specops("plan", str(spec), "--json").stdout)["hosts"][0]["ops"] == []
+    assert final(specops("plan", str(spec), "--json", code=0).stdout)["hosts"][0]["ops"] == []

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.targets import converge, json_doc, specops
+from tests.cli import specops
+from tests.targets import converge, json_doc
 from tests.testbed import podman
 
 pytestmark = pytest.mark.fleet
@@ -67,8 +68,8 @@ def test_a_spec_converges_in_a_running_container(podman_container: str, tmp_path
         "--json",
         "--",
         "stat -c '%a %U' /srv/app; cat /srv/app/app.conf /srv/app/built; id -u app",
+        code=0,
     )
-    assert r.returncode == 0, r.stderr
     host = json_doc(r.stdout)["hosts"][0]
     lines = host["stdout"].splitlines()
     assert lines[:3] == ["750 root", "port = 8080", "built"] and lines[3].isdigit()
@@ -76,12 +77,17 @@ def test_a_spec_converges_in_a_running_container(podman_container: str, tmp_path
 
 def test_an_ad_hoc_op_in_a_running_container(podman_container: str) -> None:
     target = f"@podman/{podman_container}"
-    r = specops("run", target, "files.line", "path=/etc/motd", "line=hello from specops")
-    assert r.returncode == 0, r.stdout + r.stderr
+    specops("run", target, "files.line", "path=/etc/motd", "line=hello from specops", code=0)
     again = specops(
-        "run", target, "files.line", "path=/etc/motd", "line=hello from specops", "--plan", "--json"
+        "run",
+        target,
+        "files.line",
+        "path=/etc/motd",
+        "line=hello from specops",
+        "--plan",
+        "--json",
+        code=0,
     )
-    assert again.returncode == 0, again.stderr
     assert not any(o["changes"] for h in json_doc(again.stdout)["hosts"] for o in h["ops"])
 
 
@@ -90,11 +96,9 @@ def test_an_image_build_commits_the_result(podman_env: None, tmp_path: Path) -> 
     tag = "localhost/specops-built:test"
     spec = tmp_path / "build.toml"
     spec.write_text(f'[hosts.img]\npodman = "image:{base}"\ntag = "{tag}"\n' + OPS)
-    plan = specops("plan", str(spec), "--json")
-    assert plan.returncode == 0, plan.stderr
+    specops("plan", str(spec), "--json", code=0)
     assert _builds() == [], "a plan left its build container behind"
-    r = specops("apply", str(spec), "--yes", "--json")
-    assert r.returncode == 0, r.stdout + r.stderr
+    r = specops("apply", str(spec), "--yes", "--json", code=0)
     host = json_doc(r.stdout)["hosts"][0]
     image = host["image"]
     assert image and {o["status"] for o in host["ops"]} == {"changed"}
@@ -123,8 +127,7 @@ def test_an_image_build_commits_the_result(podman_env: None, tmp_path: Path) -> 
             "image", "inspect", "--format", "{{json .Config.Entrypoint}}|{{json .Config.Cmd}}", base
         )
         assert config == base_config, "the build's idle entrypoint leaked into the image"
-        text = specops("apply", str(spec), "--yes")
-        assert text.returncode == 0, text.stdout + text.stderr
+        text = specops("apply", str(spec), "--yes", code=0)
         assert "img: built image " in text.stdout
     finally:
         podman.podman("rmi", "-f", tag, image, check=False)
@@ -141,8 +144,7 @@ def test_a_failed_build_commits_nothing_and_removes_its_container(
         '[ops.boom]\nop = "server.shell"\ncommand = "exit 7"\nrequires = ["ok"]\n'
     )
     images_before = podman.podman("images", "-q", "--no-trunc").split()
-    r = specops("apply", str(spec), "--yes", "--json")
-    assert r.returncode == 3, r.stdout + r.stderr
+    r = specops("apply", str(spec), "--yes", "--json", code=3)
     host = json_doc(r.stdout)["hosts"][0]
     assert host["image"] is None
     assert {o["id"]: o["status"] for o in host["ops"]} == {"ok": "changed", "boom": "failed"}
@@ -152,8 +154,7 @@ def test_a_failed_build_commits_nothing_and_removes_its_container(
 
 def test_an_ad_hoc_command_builds_an_image(podman_env: None) -> None:
     base = podman.image()
-    r = specops("run", f"@podman/image:{base}", "--json", "--", "echo baked > /etc/baked")
-    assert r.returncode == 0, r.stdout + r.stderr
+    r = specops("run", f"@podman/image:{base}", "--json", "--", "echo baked > /etc/baked", code=0)
     image = json.loads(r.stdout)["hosts"][0]["image"]
     try:
         assert image and _builds() == []

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,23 +11,12 @@ import pytest
 from specops.compiler.frontend import compile_file
 from specops.compiler.ir import to_json
 from specops.runtime.catalog import CATALOG
+from tests.cli import specops
 from tests.fixtures import UPDATE, rewrite
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "quickstart"
 GOLDEN = Path(__file__).parents[1] / "golden" / "quickstart.ir.json"
 FORMS = ("site.toml", "site.yaml", "deploy.py")
-
-
-def specops(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "specops", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        timeout=120,
-    )
 
 
 def test_three_forms_compile_to_the_golden_ir() -> None:
@@ -42,8 +29,9 @@ def test_three_forms_compile_to_the_golden_ir() -> None:
 
 
 def test_cli_compile_is_byte_identical(tmp_path: Path) -> None:
-    outs = {f: specops("compile", str(EXAMPLE / f), "--emit", "ir", cwd=tmp_path) for f in FORMS}
-    assert all(r.returncode == 0 for r in outs.values()), {f: r.stderr for f, r in outs.items()}
+    outs = {
+        f: specops("compile", str(EXAMPLE / f), "--emit", "ir", cwd=tmp_path, code=0) for f in FORMS
+    }
     assert len({r.stdout for r in outs.values()}) == 1
 
 
@@ -61,8 +49,7 @@ def quickstart(tmp_path: Path) -> tuple[Path, Path]:
 
 def test_apply_locally_then_nothing_left_to_do(quickstart: tuple[Path, Path]) -> None:
     example, root = quickstart
-    first = specops("apply", "site.toml", "--yes", cwd=example)
-    assert first.returncode == 0, first.stdout + first.stderr
+    first = specops("apply", "site.toml", "--yes", cwd=example, code=0)
     for line in (
         "+ app_dir",
         "+ config",
@@ -82,22 +69,20 @@ def test_apply_locally_then_nothing_left_to_do(quickstart: tuple[Path, Path]) ->
     assert (app / "installed-at").exists()
     # The same deploy in every form now has nothing left to do.
     for form in FORMS:
-        again = specops("plan", form, "--detailed-exitcode", cwd=example)
-        assert again.returncode == 0, again.stdout + again.stderr
+        again = specops("plan", form, "--detailed-exitcode", cwd=example, code=0)
         assert "No changes." in again.stdout
 
 
 def test_drift_is_repaired_with_a_diff(quickstart: tuple[Path, Path]) -> None:
     example, root = quickstart
-    assert specops("apply", "site.yaml", "--yes", cwd=example).returncode == 0
+    specops("apply", "site.yaml", "--yes", cwd=example, code=0)
     conf = root / "quickstart" / "app.conf"
     conf.write_text("name = hacked\n")
     (root / "quickstart" / "app.pid").write_text("1\n")
-    plan = specops("plan", "deploy.py", "--detailed-exitcode", cwd=example)
-    assert plan.returncode == 2
+    plan = specops("plan", "deploy.py", "--detailed-exitcode", cwd=example, code=2)
     assert "-name = hacked" in plan.stdout and "+name = quickstart" in plan.stdout
     assert "- stale_pid" in plan.stdout
     assert "Plan: 0 to add, 1 to change, 1 to remove." in plan.stdout
-    assert specops("apply", "deploy.py", "--yes", cwd=example).returncode == 0
+    specops("apply", "deploy.py", "--yes", cwd=example, code=0)
     assert conf.read_text().startswith("name = quickstart")
     assert not (root / "quickstart" / "app.pid").exists()

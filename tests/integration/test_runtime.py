@@ -4,28 +4,15 @@ rolling batches, stats, the JSON event stream and ~/.ssh/config."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli import specops
 from tests.fixtures import final
 from tests.sshd import SshFleet, SshHost
 
 pytestmark = pytest.mark.fleet
-
-
-def specops(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "specops", *args],
-        capture_output=True,
-        text=True,
-        env=full,
-        timeout=120,
-    )
 
 
 def host_entry(name: str, h: SshHost, root: Path) -> str:
@@ -57,17 +44,16 @@ def test_saved_plan_applies_exactly_and_refuses_when_stale(
 ) -> None:
     spec, roots = site
     saved = tmp_path / "site.plan"
-    r = specops("plan", str(spec), "-o", str(saved))
-    assert r.returncode == 0 and f"specops apply {saved}" in r.stdout, r.stdout + r.stderr
-    shown = specops("show", str(saved), "--json")
+    r = specops("plan", str(spec), "-o", str(saved), code=0)
+    assert f"specops apply {saved}" in r.stdout, r.stdout
+    shown = specops("show", str(saved), "--json", code=0)
     doc = json.loads(shown.stdout)
     assert doc["version"] == 1 and [h["name"] for h in doc["hosts"]] == ["h0", "h1", "h2"]
-    assert "+ conf" in specops("show", str(saved)).stdout
+    assert "+ conf" in specops("show", str(saved), code=0).stdout
 
     # A host changed after the plan was saved: nothing is applied anywhere.
     (roots["h1"] / "env").write_text("B=2\n")
-    stale = specops("apply", str(saved), "--yes")
-    assert stale.returncode == 1, stale.stdout + stale.stderr
+    stale = specops("apply", str(saved), "--yes", code=1)
     assert (
         "h1" in stale.stdout
         and "files.FileContent" in stale.stdout
@@ -76,11 +62,10 @@ def test_saved_plan_applies_exactly_and_refuses_when_stale(
     assert not (roots["h0"] / "app.conf").exists()
 
     (roots["h1"] / "env").unlink()
-    ok = specops("apply", str(saved), "--yes")
-    assert ok.returncode == 0, ok.stdout + ok.stderr
+    specops("apply", str(saved), "--yes", code=0)
     assert all((root / "app.conf").read_text() == "v1\n" for root in roots.values())
     # Applying the same plan again is refused: the hosts are no longer what it saw.
-    assert specops("apply", str(saved), "--yes").returncode == 1
+    specops("apply", str(saved), "--yes", code=1)
 
 
 def test_saved_plans_never_hold_secrets(site: tuple[Path, dict[str, Path]], tmp_path: Path) -> None:
@@ -89,8 +74,8 @@ def test_saved_plans_never_hold_secrets(site: tuple[Path, dict[str, Path]], tmp_
         spec.read_text() + '[ops.token]\nop = "files.file"\npath = "${root}/t"\n'
         "content = \"${ env('HOME') }\"\n"
     )
-    r = specops("plan", str(spec), "-o", str(tmp_path / "x.plan"))
-    assert r.returncode == 1 and "sensitive" in r.stderr and not (tmp_path / "x.plan").exists()
+    r = specops("plan", str(spec), "-o", str(tmp_path / "x.plan"), code=1)
+    assert "sensitive" in r.stderr and not (tmp_path / "x.plan").exists()
 
 
 def test_serial_batches_stop_at_the_fail_percent(site: tuple[Path, dict[str, Path]]) -> None:
@@ -98,8 +83,9 @@ def test_serial_batches_stop_at_the_fail_percent(site: tuple[Path, dict[str, Pat
     spec.write_text(
         spec.read_text() + '[ops.boom]\nop = "server.shell"\ncommand = "exit 1"\nhosts = "h0"\n'
     )
-    r = specops("apply", str(spec), "--yes", "--serial", "1", "--fail-percent", "30", "--json")
-    assert r.returncode == 3, r.stdout + r.stderr
+    r = specops(
+        "apply", str(spec), "--yes", "--serial", "1", "--fail-percent", "30", "--json", code=3
+    )
     hosts = {h["name"]: h for h in final(r.stdout)["hosts"]}
     assert hosts["h0"]["ops"][-1]["status"] == "failed"
     assert hosts["h1"]["skipped"] and hosts["h2"]["skipped"]
@@ -108,15 +94,15 @@ def test_serial_batches_stop_at_the_fail_percent(site: tuple[Path, dict[str, Pat
 
 def test_event_stream_and_stats(site: tuple[Path, dict[str, Path]]) -> None:
     spec, _ = site
-    r = specops("apply", str(spec), "--yes", "--json")
+    r = specops("apply", str(spec), "--yes", "--json", code=0)
     events = [json.loads(line) for line in r.stdout.splitlines()]
     assert all(e["version"] == 1 for e in events)
     kinds = [e.get("event", e.get("kind")) for e in events]
     assert kinds[0] == "start" and kinds[-1] == "apply"
     assert kinds.count("host_planned") == 3 and kinds.count("host_applied") == 3
-    stats = specops("plan", str(spec), "--stats")
+    stats = specops("plan", str(spec), "--stats", code=0)
     assert "round trips" in stats.stdout and "facts" in stats.stdout
-    applied = final(specops("apply", str(spec), "--yes", "--json").stdout)
+    applied = final(specops("apply", str(spec), "--yes", "--json", code=0).stdout)
     for h in applied["hosts"]:
         assert h["round_trips"] <= 2 and h["bytes"]["sent"] > 0 and "facts" in h["seconds"]
 
@@ -135,8 +121,7 @@ def test_ssh_config_alias_is_honoured(fleet: SshFleet, tmp_path: Path) -> None:
     spec.write_text(
         f'[hosts.web]\nssh = "web-alias"\n[ops.d]\nop = "files.directory"\npath = "{root}"\n'
     )
-    r = specops("apply", str(spec), "--yes", env={"HOME": str(home)})
-    assert r.returncode == 0, r.stdout + r.stderr
+    specops("apply", str(spec), "--yes", env={"HOME": str(home)}, code=0)
     assert root.is_dir()
 
 
@@ -146,8 +131,7 @@ def test_plan_grouped_by_op_counts_hosts(
     spec, _ = site
     shared = tmp_path / "never-created"
     spec.write_text(spec.read_text() + f'[ops.same]\nop = "files.directory"\npath = "{shared}"\n')
-    r = specops("plan", str(spec), "--by-op")
-    assert r.returncode == 0, r.stderr
+    r = specops("plan", str(spec), "--by-op", code=0)
     assert "3 hosts: h0, h1, h2" in r.stdout and f"create directory {shared}" in r.stdout
     assert r.stdout.count(f"create directory {shared}") == 1
     assert "Plan: " in r.stdout
@@ -164,8 +148,7 @@ def test_large_contents_travel_by_sftp(fleet: SshFleet, tmp_path: Path) -> None:
         host_entry("h", h, root) + '[ops.big]\nop = "files.file"\npath = "${root}/big.txt"\n'
         'content = "${ file(\'big.txt\') }"\nmode = "0640"\n'
     )
-    r = specops("apply", str(spec), "--yes", "--json")
-    assert r.returncode == 0, (r.stdout + r.stderr)[-2000:]
+    r = specops("apply", str(spec), "--yes", "--json", code=0)
     (host,) = final(r.stdout)["hosts"]
     # the apply lock, facts, staging directory, one upload, the script: the content did not
     # ride in the script
@@ -174,7 +157,7 @@ def test_large_contents_travel_by_sftp(fleet: SshFleet, tmp_path: Path) -> None:
     assert (root / "big.txt").read_text() == content
     assert oct((root / "big.txt").stat().st_mode & 0o777) == "0o640"
     assert list((Path.home() / ".specops" / "upload").iterdir()) == [], "uploads left behind"
-    assert "No changes." in specops("plan", str(spec)).stdout
+    assert "No changes." in specops("plan", str(spec), code=0).stdout
 
 
 def test_files_get_fetches_to_the_controller(fleet: SshFleet, tmp_path: Path) -> None:
@@ -190,13 +173,12 @@ def test_files_get_fetches_to_the_controller(fleet: SshFleet, tmp_path: Path) ->
         text + '[ops.backup]\nop = "files.get"\npath = "${root}/app.conf"\n'
         'dest = "backups/${host.name}/app.conf"\n'
     )
-    r = specops("apply", str(spec), "--yes", "--json")
-    assert r.returncode == 0, (r.stdout + r.stderr)[-2000:]
+    specops("apply", str(spec), "--yes", "--json", code=0)
     for i in range(3):
         assert (tmp_path / "backups" / f"h{i}" / "app.conf").read_text() == f"conf of h{i}\n"
-    assert "No changes." in specops("plan", str(spec)).stdout
+    assert "No changes." in specops("plan", str(spec), code=0).stdout
     (roots[1] / "app.conf").write_text("changed\n")
-    again = final(specops("apply", str(spec), "--yes", "--json").stdout)
+    again = final(specops("apply", str(spec), "--yes", "--json", code=0).stdout)
     assert [h["name"] for h in again["hosts"] if h["ops"][0]["status"] == "changed"] == ["h1"]
     assert (tmp_path / "backups" / "h1" / "app.conf").read_text() == "changed\n"
 
@@ -220,14 +202,13 @@ def test_proxy_jump_from_ssh_config(tmp_path: Path) -> None:
         spec.write_text(
             f'[hosts.inner]\nssh = "inner"\n[ops.d]\nop = "files.directory"\npath = "{root}"\n'
         )
-        r = specops("apply", str(spec), "--yes", env={"HOME": str(home)})
-        assert r.returncode == 0, r.stdout + r.stderr
+        r = specops("apply", str(spec), "--yes", env={"HOME": str(home)}, code=0)
         assert root.is_dir()
         log = (hops.base_dir / "host0" / "sshd.log").read_text(errors="replace")
         assert "direct-tcpip" in log and f"{target.address} port {target.port}" in log, log[-3000:]
         # The jump host's key is checked like the target's: unknown means refused.
         (home / ".ssh" / "known_hosts").write_text(target.known_hosts.read_text())
-        r = specops("plan", str(spec), env={"HOME": str(home)})
-        assert r.returncode != 0 and "Traceback" not in r.stderr, r.stdout + r.stderr
+        r = specops("plan", str(spec), env={"HOME": str(home)}, code=1)
+        assert "Traceback" not in r.stderr, r.stdout + r.stderr
         assert f"[{jump.address}]:{jump.port}" in r.stdout + r.stderr
         assert "known_hosts" in r.stdout + r.stderr

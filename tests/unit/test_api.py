@@ -10,6 +10,7 @@ import pytest
 
 import specops
 from specops.cli import _parser
+from tests.cli import specops as cli
 from tests.targets import json_doc
 
 SPEC = """
@@ -137,8 +138,6 @@ def test_every_flag_has_an_api_parameter_and_the_reverse(command: str, function:
 )
 def test_the_cli_treats_a_spec_and_its_python_twin_alike(tmp_path: Path, flags: list[str]) -> None:
     import json
-    import subprocess
-    import sys
 
     toml, py = twins(tmp_path)
     inv = tmp_path / "inv.toml"
@@ -148,13 +147,7 @@ def test_the_cli_treats_a_spec_and_its_python_twin_alike(tmp_path: Path, flags: 
         got = []
         for command in ("compile", "plan"):
             extra = ["--json"] if command == "plan" else []
-            r = subprocess.run(
-                [sys.executable, "-m", "specops", command, f, "-i", str(inv), *flags, *extra],
-                capture_output=True,
-                text=True,
-                timeout=120,
-            )
-            assert r.returncode == 0, r.stderr
+            r = cli(command, f, "-i", str(inv), *flags, *extra, code=0)
             doc = json.loads(r.stdout) if command == "compile" else json_doc(r.stdout)
             got.append({h["name"]: [o["id"] for o in h["ops"]] for h in doc["hosts"]})
         out[f] = got

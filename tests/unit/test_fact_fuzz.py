@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from specops.runtime.catalog import CATALOG  # noqa: F401  (registers every fact)
@@ -41,7 +41,7 @@ OUTPUTS = st.one_of(
 
 
 @pytest.mark.parametrize("name", sorted(Fact.registry))
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None)
 @given(output=OUTPUTS)
 def test_parser_survives_any_output(name: str, output: str) -> None:
     # Any other exception fails the test; these two are the parsers' documented "no".

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import tomli
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from specops.compiler.diagnostics import Diagnostic, SpecError
@@ -639,7 +639,7 @@ def all_paths(value: Any, path: DocPath = ()) -> list[DocPath]:
     return out
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None)
 @given(documents, st.sampled_from(["tables", "inline", "dotted"]), st.data())
 def test_toml_every_path_has_an_exact_span(data: dict[str, Any], style: str, draw: Any) -> None:
     renderer = Renderer(style, lambda options: draw.draw(st.sampled_from(options)))
@@ -659,7 +659,7 @@ SPECIAL = st.sampled_from(
 )
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None)
 @given(st.one_of(st.text(), st.lists(SPECIAL, max_size=40).map("".join)))
 def test_any_text_loads_or_raises_spec_error(text: str) -> None:
     for loader in (load_toml, load_yaml):

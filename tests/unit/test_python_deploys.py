@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import ast
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ import pytest
 from specops.compiler.diagnostics import SpecError
 from specops.compiler.frontend import Options, compile_file, explain_vars
 from specops.runtime.catalog import CATALOG
+from tests.cli import specops
 
 TWIN_TOML = """
 [ops.dir]
@@ -191,10 +190,7 @@ def test_print_in_a_deploy_stays_out_of_the_ir(tmp_path: Path) -> None:
         "from specops import host\nfrom specops.ops import files\n"
         'print("hello from", host().name)\nfiles.directory(path="/a")\n',
     )
-    r = subprocess.run(
-        [sys.executable, "-m", "specops", "compile", f], capture_output=True, text=True
-    )
-    assert r.returncode == 0, r.stderr
+    r = specops("compile", f, code=0)
     assert json.loads(r.stdout)["hosts"][0]["ops"][0]["kind"] == "files.directory"
     assert r.stderr == "[@local] hello from @local\n"
 
