@@ -53,7 +53,7 @@ def _multiline(doc: Document, span: Span, value: str) -> Locator | None:
     b = starts[span.end_line - 1] + span.end_col - 1
     raw = doc.text[a:b]
     for quote in ("'''", '"""'):
-        if len(raw) >= 6 and raw.startswith(quote) and raw.endswith(quote):
+        if raw.startswith(quote) and raw.endswith(quote):  # raw has a line break: no overlap
             inner, base = raw[3:-3], a + 3
             if inner.startswith("\n"):  # TOML drops a line break right after the quotes
                 inner, base = inner[1:], base + 1
