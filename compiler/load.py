@@ -73,7 +73,7 @@ def load(path: str | os.PathLike[str]) -> Document:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise SpecError([_not_utf8(file, raw, e)]) from None
+        raise SpecError([_not_utf8(file, e)]) from None
     return _checked(loader(text, file))
 
 
@@ -88,12 +88,12 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 def _checked(doc: Document) -> Document:
     """Refuse strings no file or command can hold: a lone surrogate (YAML's "\\ud800")."""
     problems = []
-    for path, value in _strings(doc.data, ()):
+    for path, value, is_key in _strings(doc.data, ()):
         if _SURROGATE.search(value):
             problems.append(
                 diag(
                     BAD_VALUE,
-                    doc.span(path) if path in doc.spans else doc.key_span(path),
+                    doc.key_span(path) if is_key else doc.span(path),
                     what="this text",
                     detail="it holds a lone surrogate (a \\ud800-\\udfff escape), "
                     "which is not a character",
@@ -105,13 +105,14 @@ def _checked(doc: Document) -> Document:
     return doc
 
 
-def _strings(v: object, path: DocPath) -> Iterator[tuple[DocPath, str]]:
+def _strings(v: object, path: DocPath) -> Iterator[tuple[DocPath, str, bool]]:
+    """Every string in ``v``: its path, its text, and whether it is a mapping key."""
     if isinstance(v, str):
-        yield path, v
+        yield path, v, False
     elif isinstance(v, dict):
         for k, x in v.items():
             if isinstance(k, str):
-                yield (*path, k), k
+                yield (*path, k), k, True
             yield from _strings(x, (*path, k))
     elif isinstance(v, list):
         for i, x in enumerate(v):
@@ -126,9 +127,12 @@ def _loader_for(file: str) -> Loader:
     return loader
 
 
-def _not_utf8(file: str, raw: bytes, e: UnicodeDecodeError) -> Diagnostic:
-    """Point at the first byte that is not UTF-8."""
-    before = raw[: e.start].decode("utf-8-sig", errors="replace")
+def _not_utf8(file: str, e: UnicodeDecodeError) -> Diagnostic:
+    """Point at the first byte that is not UTF-8.
+
+    ``e.start`` counts from ``e.object``, the bytes after a leading byte-order mark."""
+    raw = e.object
+    before = raw[: e.start].decode("utf-8")  # valid up to the error: no error handler needed
     line = before.count("\n") + 1
     col = len(before) - (before.rfind("\n") + 1) + 1
     reason = f"byte 0x{raw[e.start]:02x} is not valid UTF-8"
