@@ -140,13 +140,10 @@ class Directory(Operation[DirectoryArgs]):
         st = f[FileInfo.ref(path=a.path)]
         if st is None:
             cmds = [sh("mkdir", "-p", "--", a.path)]
-            cmds += [
-                c
-                for ch in attr_changes(
-                    a.path, _stat_after(None, "directory", "0755", "", ""), a.mode, a.user, a.group
-                )
-                for c in ch.commands
-            ]
+            # mkdir's mode depends on the host's umask: a declared mode is always set.
+            cmds += [sh("chmod", a.mode, a.path)] if a.mode else []
+            cmds += [sh("chown", a.user, a.path)] if a.user else []
+            cmds += [sh("chgrp", a.group, a.path)] if a.group else []
             return [Change(Action.CREATE, f"create directory {a.path}", tuple(cmds))]
         if st.type != "directory":
             raise PlanError(f"{a.path} exists and is a {st.type}, not a directory")
@@ -359,11 +356,7 @@ class Line(Operation[LineArgs]):
         if cur is None and not a.present:
             return {}
         text = cur.data.decode("utf-8", "surrogateescape") if cur and cur.data is not None else ""
-        new = (
-            edit_lines(text, a).encode("utf-8", "surrogateescape")
-            if cur
-            else (a.line + "\n").encode()
-        )
+        new = edit_lines(text, a).encode("utf-8", "surrogateescape")  # no file: the line alone
         st = f[FileInfo.ref(path=a.path)]
         return {
             FileContent.ref(path=a.path): Content(sha256(new), new),
