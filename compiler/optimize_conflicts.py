@@ -169,7 +169,7 @@ def _attribute_conflicts(
         if not differ:
             continue
         reported.add((q.id, p.id))
-        later, earlier = (p, q) if at[q.id] < at[p.id] else (q, p)
+        earlier, later = q, p  # every pair above is in source order
         shown = ", ".join(f"{k} ({qa.values[k]} vs {pa.values[k]})" for k in differ)
         ctx.diagnostics.append(
             diag(

@@ -69,7 +69,7 @@ def inferred_edges(ops: tuple[OpNode, ...], ctx: HostPass) -> list[Edge]:
         if t is None or op.handler:
             continue
         if t.reads is not None:
-            read = [posixpath.normpath(p) for p in t.reads(op.args) if p.startswith("/")]
+            read = [_norm(p) for p in t.reads(op.args) if p.startswith("/")]
             if read:
                 guards.append((op, read))
         if t.refers:
@@ -86,7 +86,7 @@ def inferred_edges(ops: tuple[OpNode, ...], ctx: HostPass) -> list[Edge]:
             path = op.args.get(t.identity[0])
             if isinstance(path, str) and path.startswith("/"):
                 if "/." in path or "//" in path or path.endswith("/"):
-                    path = posixpath.normpath(path)
+                    path = _norm(path)
                 paths.append((op, path))
                 if t.container and present:
                     dirs.setdefault(path, []).append(op.id)
@@ -105,6 +105,12 @@ def inferred_edges(ops: tuple[OpNode, ...], ctx: HostPass) -> list[Edge]:
     if guards:
         out += _guarded(ops, guards, paths, ctx)
     return out
+
+
+def _norm(path: str) -> str:
+    """``path`` normalized; POSIX keeps a leading "//", which Linux reads as "/"."""
+    p = posixpath.normpath(path)
+    return p[1:] if p.startswith("//") else p
 
 
 def _guarded(
@@ -147,7 +153,7 @@ def _made_dir(op: OpNode, spec: tuple[str, str]) -> str | None:
             value = default.format(**op.args)
         except (KeyError, IndexError, ValueError):
             return None
-    return posixpath.normpath(value) if isinstance(value, str) and value.startswith("/") else None
+    return _norm(value) if isinstance(value, str) and value.startswith("/") else None
 
 
 def _below(
@@ -174,9 +180,7 @@ def _below(
         for c in covers.get(d, ()):  # every tree op over it (chown -R) runs after it
             if c != op.id:
                 out.append(Edge(op.id, c, f"{c} covers all of {d}, {op.id} included", "inside"))
-        if end == 0:
-            break
-        end = path.rfind("/", 0, end)
+        end = path.rfind("/", 0, end)  # -1 once d was "/"
     for home, owner in homes:
         if owner != op.id and (path == home or path.startswith(home.rstrip("/") + "/")):
             out.append(Edge(owner, op.id, f"{op.id} is in {home}, which {owner} creates", "inside"))
@@ -193,7 +197,7 @@ def _refers(
             if not isinstance(v, str):
                 continue
             if resource == "path":
-                v = posixpath.normpath(v)
+                v = _norm(v)
             for owner in made.get((resource, (v,)), ()):
                 if owner != op.id:
                     out.append(
@@ -216,7 +220,7 @@ def order(ops: tuple[OpNode, ...], ctx: HostPass | None = None) -> tuple[OpNode,
         out, stuck = _sort(ops, index, edges)
         if not stuck:
             break
-        cycle = _cycle(ops, index, edges, stuck)
+        cycle = _cycle(index, edges, stuck)
         soft = [e for e in cycle if not e.hard]
         if not soft:
             if alone:  # called on its own (tests, tools): no optimize() to collect it
@@ -263,9 +267,7 @@ def _sort(
     return tuple(out), {k for k, n in waiting.items() if n}
 
 
-def _cycle(
-    ops: tuple[OpNode, ...], index: dict[str, int], edges: list[Edge], stuck: set[str]
-) -> list[Edge]:
+def _cycle(index: dict[str, int], edges: list[Edge], stuck: set[str]) -> list[Edge]:
     """The edges of one cycle among the ``stuck`` ops, starting at the earliest declared."""
     into: dict[str, list[Edge]] = {}
     for e in edges:

@@ -63,7 +63,8 @@ class HostPass:
         """What ``op`` manages (``optimize_conflicts.things``), computed once per op."""
         found = self._things.get(op.id)
         if found is None:
-            found = self._things[op.id] = things(op, self.optype(op.kind))
+            # an item listed twice (packages = ["curl", "curl"]) is still one thing
+            found = self._things[op.id] = list(dict.fromkeys(things(op, self.optype(op.kind))))
         return found
 
     def note(self, pass_name: str, text: str) -> None:
