@@ -40,7 +40,6 @@ class _Edit(Operation[Any]):
     """An op whose new content is a pure function of the old: subclasses define ``edit``."""
 
     create = False  # whether a missing file is created (or is an error)
-    what = "file"
 
     def edit(self, a: Any, text: str) -> str:
         raise NotImplementedError
@@ -74,7 +73,6 @@ class _Edit(Operation[Any]):
             user=user,
             group=group,
             exact=False,
-            what=self.what,
             validate=a.validate,
         )
 
@@ -220,7 +218,7 @@ def edit_ini(text: str, a: IniArgs) -> str:
     for i, line in enumerate(lines):
         m = SECTION.match(line)
         if m:
-            if found and section == a.section:
+            if found:  # the section's next header ends it
                 end = i
                 break
             section = m.group(1).strip()
@@ -236,7 +234,10 @@ def edit_ini(text: str, a: IniArgs) -> str:
     if not a.present:
         return "".join(x + "\n" for i, x in enumerate(lines) if i not in hits)
     if hits:
-        if lines[hits[0]].split("=", 1)[-1].strip() != a.value or len(hits) > 1:
+        first = active.match(lines[hits[0]])
+        assert first is not None  # hits are the lines it matches
+        # the value is what follows "=" or ":" (a "key: value" line holds one too)
+        if lines[hits[0]][first.end() :].strip() != a.value or len(hits) > 1:
             lines[hits[0]] = want
             lines = [x for i, x in enumerate(lines) if i not in hits[1:]]
     else:
