@@ -12,6 +12,7 @@ and a hint where one helps.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
@@ -34,6 +35,10 @@ from .expr import (
     Unary,
 )
 from .values import MAX_ITEMS, MAX_TEXT, Function, Namespace, Pending, Sensitive, reveal, wrap
+
+# An integer with more digits than Python turns into text could never be printed or saved.
+MAX_DIGITS = sys.int_info.default_max_str_digits
+_TOO_LONG = 10**MAX_DIGITS  # the smallest integer with more digits
 
 
 def kind(v: Any) -> str:
@@ -268,6 +273,8 @@ def _too_big(v: Any) -> str | None:
     """What is too large about a value a function returned (user functions too)."""
     if isinstance(v, str) and len(v) > MAX_TEXT:
         return f"a string of {len(v)} characters (at most {MAX_TEXT})"
+    if _int(v) and abs(v) >= _TOO_LONG:
+        return f"an integer of more than {MAX_DIGITS} digits"
     if isinstance(v, list | dict):
         if len(v) > MAX_ITEMS:
             return f"a collection of {len(v)} items (at most {MAX_ITEMS})"
@@ -356,6 +363,8 @@ def _arith(e: BinOp, a: Any, b: Any, env: Env) -> Any:
         MAX_TEXT if isinstance(result, str) else MAX_ITEMS
     ):
         env.fail(m.EXPR_VALUE, e, detail="the result would be too large")
+    if _int(result) and abs(result) >= _TOO_LONG:
+        env.fail(m.EXPR_VALUE, e, detail=f"the result would have more than {MAX_DIGITS} digits")
     return result
 
 

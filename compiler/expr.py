@@ -10,6 +10,7 @@ dataclass with ``start``/``end`` offsets into the parsed string, which a
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -143,12 +144,12 @@ def _parser() -> Lark:
     return Lark(grammar, start=["template", "expression"], parser="lalr", propagate_positions=True)
 
 
-class _BadString(Exception):
-    """A string literal Python's rules refuse (a NUL byte, a bad escape), with its place."""
+class _BadLiteral(Exception):
+    """A literal Python's rules refuse (a NUL byte, a bad escape, too many digits), located."""
 
-    def __init__(self, tok: Token, why: str) -> None:
+    def __init__(self, tok: Token, why: str, what: str = "string") -> None:
         super().__init__(why)
-        self.start, self.end, self.why = tok.start_pos or 0, _end(tok), why
+        self.start, self.end, self.why, self.what = tok.start_pos or 0, _end(tok), why, what
 
 
 def _unquote(tok: Token) -> str:
@@ -156,9 +157,9 @@ def _unquote(tok: Token) -> str:
     try:
         value = ast.literal_eval(str(tok))
     except (ValueError, SyntaxError, MemoryError) as e:
-        raise _BadString(tok, getattr(e, "msg", None) or str(e)) from None
+        raise _BadLiteral(tok, getattr(e, "msg", None) or str(e)) from None
     if not isinstance(value, str):  # the grammar only lets quoted strings through
-        raise _BadString(tok, "not a string")
+        raise _BadLiteral(tok, "not a string")
     return value
 
 
@@ -196,7 +197,12 @@ class _ToAst(Transformer[Token, Any]):
         return Name(str(c[0]), meta.start_pos, meta.end_pos)
 
     def int_lit(self, meta: Any, c: list[Token]) -> Literal:
-        return Literal(int(c[0]), meta.start_pos, meta.end_pos)
+        try:
+            value = int(c[0])
+        except ValueError:  # more digits than Python converts to a number (sys.int_info)
+            why = f"{len(c[0])} digits (at most {sys.get_int_max_str_digits()})"
+            raise _BadLiteral(c[0], why, "number") from None
+        return Literal(value, meta.start_pos, meta.end_pos)
 
     def float_lit(self, meta: Any, c: list[Token]) -> Literal:
         return Literal(float(c[0]), meta.start_pos, meta.end_pos)
@@ -294,7 +300,11 @@ def _syntax_error(text: str, e: UnexpectedInput, locate: Locator, start: str) ->
         )
     except Exception:  # matching is a best effort; the error itself must still come out
         hint = None
-    if isinstance(e, UnexpectedCharacters):
+    # Where no token fits, lark reports the rest of the string as one TEXT token: name
+    # the character it starts with, not the whole rest.
+    if isinstance(e, UnexpectedCharacters) or (
+        isinstance(e, UnexpectedToken) and e.token.type == "TEXT"
+    ):
         detail = f"unexpected character {text[pos : pos + 1]!r}"
     elif isinstance(e, UnexpectedToken) and e.token.type != "$END":
         detail = f"unexpected {str(e.token)!r}"
@@ -321,8 +331,8 @@ def _parse(text: str, locate: Locator, start: str) -> Any:
         raise _syntax_error(text, e, locate, start) from None
     except (RecursionError, VisitError) as e:
         cause = e.orig_exc if isinstance(e, VisitError) else e
-        if isinstance(cause, _BadString):
-            detail = f"bad string literal: {cause.why}"
+        if isinstance(cause, _BadLiteral):
+            detail = f"bad {cause.what} literal: {cause.why}"
             raise SpecError(
                 [diag(m.EXPR_SYNTAX, locate(cause.start, cause.end), detail=detail)]
             ) from None
