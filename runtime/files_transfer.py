@@ -159,7 +159,6 @@ class Template(Operation[TemplateArgs]):
             mode=a.mode,
             user=a.user,
             group=a.group,
-            what="file",
             validate=a.validate,
         )
 

@@ -118,13 +118,13 @@ class Attrs(Operation[AttrsArgs]):
         if tree is None or top is None:
             raise PlanError(f"{a.path} is not a directory")
         root = TreeEntry("directory", top.mode, top.user, top.group, top.size)
-        off = [rel for rel, e in {".": root, **tree}.items() if _off(e, a)]
+        off = sum(1 for e in (root, *tree.values()) if _off(e, a))
         if not off:
             return []
         return [
             Change(
                 Action.UPDATE,
-                f"set owner and modes of {len(off)} entries under {a.path}",
+                f"set owner and modes of {off} entries under {a.path}",
                 tuple(_fix(a)),
             )
         ]
