@@ -24,7 +24,7 @@ from .functions import builtins
 from .inventory import DEFAULT_INVENTORY, Group, Host, Inventory, read_inventory, select
 from .ir import OpNode, Program
 from .load import load
-from .lower import Lowering, lower_all
+from .lower import INVENTORY_VARS, Lowering, lower_all
 from .optimize import optimize
 from .pydeploy import run_deploy
 from .references import filter_tags
@@ -48,9 +48,6 @@ class Options:
     optimized: bool = True
 
 
-INVENTORY_VARS = "@inventory"  # the group an inventory file's [vars] become
-
-
 def load_inventory(path: str) -> Inventory:
     """Read the hosts and groups of a spec or inventory file (``-i``). Its ``[vars]``
     are vars of every host it names, below group and host vars, as a group
@@ -64,7 +61,8 @@ def load_inventory(path: str) -> Inventory:
         everyone = Group(
             INVENTORY_VARS, tuple(h.name for h in inv.hosts), extra, doc.span(("vars",))
         )
-        inv = replace(inv, groups=(everyone, *inv.groups))
+        # doc: also when the file names no hosts (@local), so its vars are evaluated
+        inv = replace(inv, groups=(everyone, *inv.groups), doc=doc)
     return inv
 
 

@@ -14,7 +14,6 @@ Ordering and deduplication are the optimizer's job.
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -37,6 +36,8 @@ from .source import Document, Path, Span
 from .spec import OpDecl, SpecFile
 from .values import Function, Pending, reveal, sensitive_paths, texts, wrap
 from .variables import Evaluator, LazyScope, Scope
+
+INVENTORY_VARS = "@inventory"  # the group an inventory file's [vars] become (frontend)
 
 
 @dataclass
@@ -69,7 +70,8 @@ class Lowering:
         out += self.secrets
         inv_doc = self.inventory.doc
         for g in self.inventory.groups_of(host.name):
-            out.append(Layer(f"group {g.name}", g.vars, inv_doc, ("groups", g.name, "vars")))
+            where = ("vars",) if g.name == INVENTORY_VARS else ("groups", g.name, "vars")
+            out.append(Layer(f"group {g.name}", g.vars, inv_doc, where))
         out.append(Layer(f"host {host.name}", host.vars, inv_doc, ("hosts", host.name, "vars")))
         out.append(Layer("--var", self.cli_vars))
         return out
@@ -361,7 +363,8 @@ def _lower_decl(
             raise pending
         for name in optype.scope_args():
             given = raw.get(name)
-            raw[name] = {**host_variables(values), **(given if isinstance(given, dict) else {})}
+            if given is None or isinstance(given, dict):  # anything else: a wrong type, reported
+                raw[name] = {**host_variables(values), **(given or {})}
         secret = {k: sensitive_paths(v, k) for k, v in raw.items()}
         plain_args = {k: reveal(v)[0] for k, v in raw.items()}
         args, problems = validate_args(
@@ -417,9 +420,9 @@ def _lower_decl(
     return out
 
 
-@functools.cache
 def _base_dir(file: str) -> str:
-    """Where a spec's relative local paths start (asked per op and host)."""
+    """Where a spec's relative local paths start. Not cached: a relative name means
+    another directory once the working directory changes (two compiles in one process)."""
     return os.path.dirname(os.path.abspath(file))
 
 
