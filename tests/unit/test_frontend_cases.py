@@ -520,3 +520,19 @@ def test_vars_reading_facts_without_a_source_say_so(tmp_path: Path) -> None:
             "use specops plan/apply, or compile --facts FILE",
         )
     ]
+
+
+def test_an_included_deploy_sees_the_group_vars_the_command_line_and_the_facts(
+    tmp_path: Path,
+) -> None:
+    inv = write(tmp_path, "inv.toml", INVENTORY)
+    write(
+        tmp_path,
+        "app.py",
+        "from specops import host\nfrom specops.ops import files\n"
+        "h = host()\n"
+        "files.directory(path=f\"/{h.vars['tier']}/{h.vars['x']}/{h.facts.arch}\", _id=\"d\")\n",
+    )
+    site = write(tmp_path, "site.toml", 'include = ["app.py"]\n')
+    opts = Options(inventory=inv, limit=["web2"], variables={"x": 3}, facts=deploy_facts(tmp_path))
+    assert paths(compile_file(site, CATALOG, opts)) == [("web2", [("app/d", "/front/3/arm64")])]

@@ -1137,3 +1137,39 @@ def test_the_same_relative_spec_name_in_another_directory_is_another_spec(
         p = compile_file("s.toml", CATALOG, Options(optimized=False))
         got.append(nodes(p)["t"].args["src"])
     assert got == [str(tmp_path / "one" / "t.j2"), str(tmp_path / "two" / "t.j2")]
+
+
+def test_a_missing_argument_points_at_the_op(tmp_path: Path) -> None:
+    files = {
+        "s.toml": """\
+            [vars]
+            m = "0999"
+            [ops.a]
+            op = "files.file"
+            content = "x"
+            [ops.b]
+            op = "files.directory"
+            path = "/b"
+            mode = "${ m }"
+            """
+    }
+    assert problems(tmp_path, files) == [
+        ("missing-argument", 3, 6, 'files.file needs argument "path"', None),
+        ("bad-value", 9, 8, '"mode": \'0999\' is not an octal file mode like "0644"', None),
+    ]
+
+
+def test_a_variable_may_use_the_host_name(tmp_path: Path) -> None:
+    files = {
+        "s.toml": """\
+            [hosts.web1]
+            local = true
+            [vars]
+            url = "http://${ host.name }:80"
+            [ops.a]
+            op = "files.file"
+            path = "/etc/url"
+            content = "${ url }"
+            """
+    }
+    assert arg(build(tmp_path, files), "a", "web1", "content") == "http://web1:80"
