@@ -55,8 +55,8 @@ class Users(Fact[dict[str, User]]):
     @classmethod
     def parse(cls, output: str) -> dict[str, User]:
         out = {}
-        for line in output.splitlines():
-            parts = line.rstrip("\r").split(":")
+        for line in output.splitlines():  # splitlines also ends a line at CR
+            parts = line.split(":")
             # NIS "+" entries and anything else without numeric ids are not accounts
             if len(parts) < 7 or not (parts[2].isdigit() and parts[3].isdigit()):
                 continue
@@ -81,8 +81,8 @@ class Groups(Fact[dict[str, Group]]):
     @classmethod
     def parse(cls, output: str) -> dict[str, Group]:
         out = {}
-        for line in output.splitlines():
-            parts = line.rstrip("\r").split(":")
+        for line in output.splitlines():  # splitlines also ends a line at CR
+            parts = line.split(":")
             if len(parts) < 4 or not parts[2].isdigit():  # NIS "+" entries, garbage
                 continue
             members = [m for m in parts[3].split(",") if m]

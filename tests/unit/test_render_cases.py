@@ -560,6 +560,13 @@ def test_stats_show_round_trips_bytes_and_seconds_per_phase() -> None:
     ]
 
 
+def test_stats_count_kibibytes_of_1024_bytes() -> None:
+    plans = [HostPlan("h", "t", sent=9_999, received=102_400)]
+    assert screen(lambda c: print_stats(c, plans, []))[2] == (
+        " h               0          9999 B  100.0 KiB" + " " * 30
+    )
+
+
 def test_stats_of_a_host_with_escaped_name() -> None:
     plans = [HostPlan("a[b]\x1b", "t")]
     assert screen(lambda c: print_stats(c, plans, []))[2] == (
