@@ -157,6 +157,8 @@ class Tree(Fact[dict[str, TreeEntry] | None]):
                 "\t", 6
             )
             kind = kinds.get(y, "other")
+            if kind != "link":  # no target (%l is empty): the tabs after the 6th are the name's
+                rel = f"{rel}\t{target}".removesuffix("\t")
             out[rel] = TreeEntry(
                 kind,
                 mode.zfill(4),

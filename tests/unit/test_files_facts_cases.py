@@ -88,6 +88,19 @@ def test_names_with_two_blanks_or_bytes_that_are_not_utf8_get_their_digest() -> 
     }
 
 
+def test_names_of_files_and_directories_may_hold_tabs() -> None:
+    """Only a link has a target (%l): the tabs of other names are not separators."""
+    listing = (
+        b"f\t644\troot\troot\t2\ta\tb\t\0d\t755\troot\troot\t4096\tt\t\t\0p\t600\tr\tr\t0\t\tq\t\0"
+    )
+    sums = HI.encode() + b"  ./a\tb\0"
+    assert Tree.parse(tree_output(listing, sums)) == {
+        "a\tb": TreeEntry("file", "0644", "root", "root", 2, HI),
+        "t\t": TreeEntry("directory", "0755", "root", "root", 4096),
+        "\tq": TreeEntry("other", "0600", "r", "r", 0),
+    }
+
+
 def test_a_link_target_may_hold_tabs() -> None:
     listing = b"l\t777\troot\troot\t3\tlnk\tx\ty\tz\0"
     assert Tree.parse(tree_output(listing, b"")) == {
