@@ -105,7 +105,8 @@ def _expand(
             c.extend(replace(d, span=d.span or span) for d in e.diagnostics)
             continue
         for section, present in (
-            ("hosts", child.inventory is not None),
+            ("hosts", "hosts" in child.doc.data),
+            ("groups", "groups" in child.doc.data),
             ("secrets", bool(child.secrets)),
         ):
             if present:

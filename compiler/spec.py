@@ -24,7 +24,6 @@ SECTIONS = ("hosts", "groups", "vars", "ops", "handlers", "include", "python", "
 # Keys of an op that are not arguments (compiler/options.py), so no operation may take
 # an argument by these names.
 RESERVED = SPEC_KEYS
-NOT_YET: dict[str, str] = {}
 INCLUDE_KEYS = ("file", "name", "vars", "hosts", "when", "tags")
 
 
@@ -120,7 +119,7 @@ def _expr(c: Collector, doc: Document, path: DocPath, v: Any, what: str) -> str 
         return "true" if v else "false"
     key = str(path[-1])
     example = "facts.os.id == 'debian'" if key == "when" else "['a', 'b']"
-    yaml = Path(doc.file).suffix in (".yaml", ".yml")
+    yaml = doc.format == "yaml"  # as the loader chose: ".YML" is YAML too
     written = f'{key}: "{example}"' if yaml else f'{key} = "{example}"'
     _shape_error(
         c, doc, path, what, "an expression in a string", v, hint=f"write it as a string: {written}"
@@ -232,16 +231,6 @@ def _read_op(c: Collector, doc: Document, section: str, op_id: str, body: Any) -
             )
         )
         return None
-    for key, why in NOT_YET.items():
-        if key in body:
-            c.add(
-                diag(
-                    m.BAD_VALUE,
-                    doc.key_span((*path, key)),
-                    what=f'"{key}"',
-                    detail=f"is reserved and not supported yet: {why}",
-                )
-            )
     fields: dict[str, Any] = {}
     for key in ("hosts", "requires", "before", "notify", "tags"):
         if key in body:
