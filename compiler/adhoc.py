@@ -111,7 +111,7 @@ def read_args(
             )
             continue
         key_span = cl.span(i, 0, len(name))
-        value_span = cl.span(i, len(name) + 1, len(word)) if text else cl.span(i)
+        value_span = cl.span(i, len(name) + 1) if text else cl.span(i)
         if name in raw:
             c.add(
                 diag(
@@ -173,18 +173,18 @@ def build_program(
         c.add(diag(m.UNKNOWN_OP, cl.span(kind_index), kind=kind, hint=hint or "`specops ops`"))
         return None
     raw, keys, values, failed = read_args(cl, words[1:], op, c)
-    fallback = cl.span(kind_index)
+    op_span = cl.span(kind_index)
     args, problems = validate_args(
         op,
         raw,
-        key_span=lambda n: keys.get(n, fallback),
-        value_span=lambda n: values.get(n, fallback),
-        op_span=fallback,
+        key_span=keys.__getitem__,  # validate_args locates only the names given
+        value_span=values.__getitem__,
+        op_span=op_span,
         failed=failed,
     )
     c.extend(problems)
     if args is None or c.diagnostics:
         return None
-    node = OpNode(id=kind, kind=kind, args=args, origin=(fallback,))
+    node = OpNode(id=kind, kind=kind, args=args, origin=(op_span,))
     hosts = tuple(HostProgram(h.name, h.connection, (node,)) for h in inventory.hosts)
     return optimize(Program(hosts), catalog)

@@ -114,10 +114,10 @@ def _snippet(span: Span, sources: Mapping[str, str]) -> list[str]:
         length = max(len(src) - col + 1, 1)
     if len(src) > 2 * WINDOW:  # a very long line: the part around the caret
         start = max(0, col - 1 - WINDOW // 2)
-        src = src[start : start + WINDOW]
-        col -= start
-        length = min(length, max(1, WINDOW - col + 1))
-        src = ("…" if start else "") + src + "…"
+        end = start + WINDOW
+        src = ("…" if start else "") + src[start:end] + ("…" if end < len(src) else "")
+        col -= start  # at most WINDOW // 2 + 1: the caret line fits in the window
+        length = min(length, WINDOW - col + 1)
         col += 1 if start else 0
     # Tabs before the caret keep their width so the caret lines up; an escaped
     # character is as wide as its escape.
@@ -155,4 +155,4 @@ def render_all(ds: Iterable[Diagnostic], sources: Mapping[str, str] | None = Non
     items = list(ds)
     body = "\n\n".join(render(d, sources) for d in items)
     n = len(items)
-    return f"{body}\n\n{n} error{'s' if n != 1 else ''}" if n > 1 else body
+    return f"{body}\n\n{n} errors" if n > 1 else body

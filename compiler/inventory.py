@@ -136,13 +136,13 @@ def _shape(
 ) -> bool:
     if isinstance(value, want):
         return True
-    names = {dict: "a table", list: "a list", str: "a string", bool: "a boolean"}
+    names: dict[type, str] = {dict: "a table", list: "a list", str: "a string"}
     c.add(
         diag(
             m.WRONG_SHAPE,
             doc.span(path),
             what=what,
-            expected=names.get(want, want.__name__),
+            expected=names[want],
             got=type(value).__name__,
         )
     )
@@ -390,10 +390,9 @@ def _match(inv: Inventory, pattern: str) -> set[str]:
         return {pattern}
     if pattern in groups:
         return set(inv.members(pattern))
-    if any(ch in pattern for ch in "*?["):
-        out = {h for h in hosts if fnmatch.fnmatchcase(h, pattern)}
-        for g in groups:
-            if fnmatch.fnmatchcase(g, pattern):
-                out.update(inv.members(g))
-        return out
-    return set()
+    # Without *, ? or [ a glob matches only its own text: a name, handled above.
+    out = {h for h in hosts if fnmatch.fnmatchcase(h, pattern)}
+    for g in groups:
+        if fnmatch.fnmatchcase(g, pattern):
+            out.update(inv.members(g))
+    return out

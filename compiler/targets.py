@@ -38,7 +38,7 @@ _ADDRESSED = {k.name: k for k in ADDRESSED}
 
 def is_literal(item: str) -> bool:
     """Whether ``item`` names how to reach a host, rather than an inventory name or pattern."""
-    return item.startswith("@") or "@" in item or ":" in item
+    return "@" in item or ":" in item
 
 
 def parse_target(
@@ -136,7 +136,7 @@ def read_targets(
         # Named as typed (``@chroot/srv/root``), one host per connection.
         if conn is not None and all(h.connection != conn for h in hosts):
             hosts.append(Host(item, conn, {}, span))
-    if patterns and inventory is not None:
+    if inventory is not None:  # no patterns: select chooses nothing
         chosen, unknown = select(inventory, [p for p, _ in patterns])
         for pat, span in patterns:
             if pat in unknown:

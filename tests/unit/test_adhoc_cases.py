@@ -120,6 +120,14 @@ TOY = OpType("toy.thing", ToyArgs)
 CATALOG = Catalog()
 CATALOG.register(TOY)
 CATALOG.register(OpType("toy.other", ToyArgs))
+
+
+@dataclass(frozen=True)
+class SizedArgs:
+    size: int = arg()
+
+
+CATALOG.register(OpType("toy.sized", SizedArgs))
 TAKES = "toy.thing takes: path, count, force, names, state, ratio, extra"
 
 
@@ -154,6 +162,15 @@ def test_read_args_reads_each_by_its_type_with_key_and_value_spans() -> None:
         "bogus": at(65, 66),
     }
     assert failed == set()
+
+
+def test_read_args_splits_at_the_first_equals_sign() -> None:
+    cl = CommandLine.of(["toy.thing", "path=/a=b", 'extra={"k": "v=w"}'])
+    c = Collector()
+    raw, keys, values, _ = read_args(cl, [1, 2], TOY, c)
+    assert c.diagnostics == []
+    assert raw == {"path": "/a=b", "extra": {"k": "v=w"}}
+    assert (keys["path"], values["path"]) == (at(19, 23), at(24, 28))
 
 
 def test_read_args_an_empty_value_is_located_at_the_whole_argument() -> None:
@@ -253,6 +270,15 @@ def test_validation_mistakes_are_located_at_the_argument_or_the_op() -> None:
         ("missing-argument", 'toy.thing needs argument "path"', at(21, 30), None),
         ("wrong-type", "\"state\" of toy.thing must be one of 'present', 'absent', not a string",
          at(44, 48), None),
+    ]  # fmt: skip
+
+
+def test_a_required_argument_that_could_not_be_read_is_not_also_missing() -> None:
+    program, c = build("toy.sized", "size=big")
+    assert program is None
+    assert seen(c.diagnostics) == [
+        ("wrong-type", '"size" of toy.sized must be an integer, not "big"', at(36, 39),
+         "write a number"),
     ]  # fmt: skip
 
 

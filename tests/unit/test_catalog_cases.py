@@ -78,6 +78,35 @@ def test_arg_declares_a_field_with_its_metadata() -> None:
     assert dict(f["password"].metadata)["secret"] is True
 
 
+NO_META = {
+    "doc": "",
+    "check": None,
+    "type_hint": None,
+    "local_path": False,
+    "secret": False,
+    "scope": False,
+}
+
+
+def test_arg_called_now_gives_each_default_and_metadata() -> None:
+    """ToyArgs above was declared at import; these calls run arg() inside the test."""
+    plain = arg()
+    assert (plain.default, plain.default_factory) == (dataclasses.MISSING, dataclasses.MISSING)
+    assert dict(plain.metadata) == NO_META
+    five = arg(5, doc="d", type_hint="t")
+    assert five.default == 5
+    assert dict(five.metadata) == {**NO_META, "doc": "d", "type_hint": "t"}
+    made = arg(default_factory=dict, local_path=True, secret=True, scope=True, check=no_bang)
+    assert (made.default, made.default_factory) == (dataclasses.MISSING, dict)
+    assert dict(made.metadata) == {
+        **NO_META,
+        "check": no_bang,
+        "local_path": True,
+        "secret": True,
+        "scope": True,
+    }
+
+
 def test_an_op_types_views_of_its_arguments() -> None:
     assert TOY.summary == "A toy."
     assert OpType("x.y", ToyArgs).summary == ""
@@ -255,6 +284,7 @@ def test_conforms(v: Any, t: Any, ok: bool) -> None:
         ("06440", "'06440' is not an octal file mode like \"0644\""),
         ("0648", "'0648' is not an octal file mode like \"0644\""),
         ("u+x", "'u+x' is not an octal file mode like \"0644\""),
+        ("7XX", "'7XX' is not an octal file mode like \"0644\""),
         (644, '644 is not an octal file mode like "0644"'),
     ],
 )
@@ -362,6 +392,20 @@ def test_wrong_types_are_each_reported_at_their_value() -> None:
         ("wrong-type", '"token" of toy.thing must be a string, not a boolean', value("token"),
          QUOTE),
     ]  # fmt: skip
+
+
+def test_the_quote_hint_is_only_for_numbers_and_booleans_where_text_goes() -> None:
+    @dataclass(frozen=True)
+    class Letters:
+        letter: Literal["x", "y"] = arg()  # text, one of two letters
+        sizes: list[int] = arg(default_factory=list)
+
+    op = OpType("l.x", Letters)
+    _, ds = validate_args(op, {"letter": 1, "sizes": 5}, key, value, OP)
+    assert [(d.message, d.hint) for d in ds] == [
+        ("\"letter\" of l.x must be one of 'x', 'y', not an integer (1)", QUOTE),
+        ('"sizes" of l.x must be a list of integers, not an integer (5)', None),
+    ]
 
 
 def test_a_secret_value_of_the_wrong_type_does_not_show_it() -> None:

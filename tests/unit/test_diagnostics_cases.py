@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -144,6 +147,34 @@ def test_render_without_sources_reads_the_file(tmp_path: Path) -> None:
     assert render(d, {}) == render(d)
 
 
+RENDER = """
+import sys
+from specops.compiler.diagnostics import Diagnostic, render
+from specops.compiler.source import Span
+d = Diagnostic("x", "bad", Span(sys.argv[1], 1, 1, 1, 5))
+sys.stdout.buffer.write(render(d).encode("utf-8"))
+"""
+
+
+def test_a_file_is_read_as_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    """Spec files are UTF-8; a process in the C locale (ASCII) still shows their lines."""
+    f = tmp_path / "s.toml"
+    f.write_text('name = "café"\n', encoding="utf-8")
+    want = f'{f}:1:1: error[x]: bad\n   1 | name = "café"\n     | ^^^^'
+    assert render(Diagnostic("x", "bad", Span(str(f), 1, 1, 1, 5))) == want
+    env = {
+        **os.environ,
+        "LC_ALL": "C",
+        "PYTHONUTF8": "0",
+        "PYTHONCOERCECLOCALE": "0",
+        "PYTHONPATH": os.pathsep.join(sys.path),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", RENDER, str(f)], env=env, capture_output=True, check=True
+    )
+    assert out.stdout.decode("utf-8") == want
+
+
 def test_render_of_a_file_it_cannot_read_has_no_line(tmp_path: Path) -> None:
     d = Diagnostic("x", "bad", Span(str(tmp_path / "gone.toml"), 1, 1, 1, 2), "h")
     assert render(d) == f"{tmp_path / 'gone.toml'}:1:1: error[x]: bad\nhint: h"
@@ -157,6 +188,11 @@ def test_render_past_the_end_of_the_file_has_no_line() -> None:
 def test_render_of_an_empty_line_inside_the_file_shows_it() -> None:
     d = Diagnostic("x", "bad", Span("site.toml", 2, 1, 2, 1))
     assert render(d, SRC) == "site.toml:2:1: error[x]: bad\n   2 | \n     | ^"
+
+
+def test_render_of_an_empty_last_line_shows_it() -> None:
+    d = Diagnostic("x", "bad", Span("e.toml", 2, 1, 2, 2))
+    assert render(d, {"e.toml": "a = 1\n\n"}) == "e.toml:2:1: error[x]: bad\n   2 | \n     | ^"
 
 
 def test_the_gutter_grows_with_the_line_number() -> None:
@@ -282,6 +318,25 @@ def test_the_window_begins_at_the_second_character_one_column_later() -> None:
     d = Diagnostic("x", "bad", Span("l.toml", 1, 62, 1, 63))
     assert render(d, {"l.toml": line}) == (
         "l.toml:1:62: error[x]: bad\n   1 | …" + line[1:121] + "…\n     | " + " " * 61 + "^"
+    )
+
+
+def test_a_window_that_reaches_the_end_of_the_line_has_no_trailing_ellipsis() -> None:
+    line = "x" * 240 + "y" * 60  # 300 characters
+    d = Diagnostic("x", "bad", Span("l.toml", 1, 241, 1, 242))
+    # the window is columns 181 to 300, the last ones of the line
+    assert render(d, {"l.toml": line}) == (
+        "l.toml:1:241: error[x]: bad\n   1 | …" + "x" * 60 + "y" * 60 + "\n     | " + " " * 61 + "^"
+    )
+    d = Diagnostic("x", "bad", Span("l.toml", 1, 240, 1, 241))
+    # one column earlier, the window leaves out the line's last character
+    assert render(d, {"l.toml": line}) == (
+        "l.toml:1:240: error[x]: bad\n   1 | …"
+        + "x" * 61
+        + "y" * 59
+        + "…\n     | "
+        + " " * 61
+        + "^"
     )
 
 

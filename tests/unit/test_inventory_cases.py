@@ -60,6 +60,7 @@ def ok(text: str) -> Inventory:
         ("[::1]", (None, "::1", None)),
         ("root@[fe80::1]:22", ("root", "fe80::1", 22)),
         ("[2001:DB8::a]:2222", (None, "2001:DB8::a", 2222)),
+        ("XBOX:22", (None, "XBOX", 22)),
         ("web:0", None),
         ("web:65536", None),
         ("web:123456", None),
@@ -155,10 +156,11 @@ def test_every_kind_of_host_and_group_is_read() -> None:
 def test_no_hosts_is_the_local_machine() -> None:
     assert LOCAL_NAME == "@local"
     assert Inventory((Host("@local", LOCAL),)) == DEFAULT_INVENTORY
-    assert read("")[0] is DEFAULT_INVENTORY
-    assert read("hosts = {}")[0] is DEFAULT_INVENTORY
-    # groups without any host do not make an inventory either
-    assert read("[groups.g]\nhosts = []\n")[0] is DEFAULT_INVENTORY
+    for text in ("", "hosts = {}", "groups = {}", "[groups.g]\nhosts = []\n"):
+        inv, seen = read(text)
+        assert seen == [], text
+        # groups without any host do not make an inventory either
+        assert inv is DEFAULT_INVENTORY, text
 
 
 def test_hosts_that_are_all_wrong_are_no_hosts_not_the_local_machine() -> None:
@@ -313,6 +315,12 @@ def test_groups_that_are_not_a_table() -> None:
     assert ([x.name for x in inv.hosts], inv.groups) == (["web", "db"], ())
 
 
+def test_a_group_that_is_not_a_table_leaves_the_next_ones_in() -> None:
+    inv, seen = read(HOSTS + '[groups]\nbad = 1\ngood = { hosts = ["web"] }\n')
+    assert [(s[0], s[1]) for s in seen] == [("wrong-shape", "group bad must be a table, not int")]
+    assert [(g.name, g.hosts) for g in inv.groups] == [("good", ("web",))]
+
+
 def test_a_group_may_name_a_group_declared_after_it() -> None:
     inv = ok(HOSTS + '[groups.all]\nhosts = ["web_db"]\n[groups.web_db]\nhosts = ["web", "db"]\n')
     assert inv.members("all") == ["web", "db"]
@@ -370,6 +378,20 @@ def test_members_go_through_nested_groups_in_host_order() -> None:
     assert INV.members("loop") == ["web1", "db1"]
     assert INV.members("nope") == []
     assert INV.members("web1") == []
+
+
+def test_members_of_a_group_reached_twice_are_all_found() -> None:
+    """top reaches c directly and through a: the walk goes on past the second visit."""
+    inv = Inventory(
+        (h("h1"), h("h2"), h("h3")),
+        (
+            Group("top", ("d", "c", "a")),
+            Group("a", ("c",)),
+            Group("c", ("h1",)),
+            Group("d", ("h2",)),
+        ),
+    )
+    assert inv.members("top") == ["h1", "h2"]
 
 
 def test_members_are_the_same_once_remembered() -> None:

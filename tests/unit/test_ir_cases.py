@@ -4,6 +4,7 @@ round trip through a saved document. Expected values are written by hand."""
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import PurePosixPath
 
 import pytest
 
@@ -151,6 +152,15 @@ def test_an_op_node_to_json_copies_args_without_sensitive_ones() -> None:
     doc = OpNode("x", "files.directory", args).to_json()
     doc["args"]["path"] = "/changed"
     assert args == {"path": "/x"}
+
+
+def test_without_sensitive_args_the_values_are_kept_as_they_are() -> None:
+    """Only redaction goes through JSON; other args keep their Python values."""
+    args = {"pair": ("a", "b"), "path": PurePosixPath("/x")}
+    assert OpNode("x", "k", args).to_json()["args"] == {
+        "pair": ("a", "b"),
+        "path": PurePosixPath("/x"),
+    }
 
 
 # -- programs -----------------------------------------------------------------------------

@@ -60,6 +60,8 @@ def test_is_literal(item: str, literal: bool) -> None:
         ("root@10.0.0.1:2222", Connection("ssh", "root", "10.0.0.1", 2222)),
         ("web", Connection("ssh", None, "web", None)),
         ("[::1]:22", Connection("ssh", None, "::1", 22)),
+        ("@podman/XX", Connection("podman", address="XX")),
+        ("@chroot/Xroot", Connection("chroot", address="/Xroot")),
     ],
 )
 def test_parse_target(item: str, conn: Connection) -> None:
@@ -242,6 +244,12 @@ def test_a_pattern_that_matches_nothing_is_reported_with_a_suggestion() -> None:
         ("unknown-host", 'no host or group named "wbe2"', locate(6, 10), 'did you mean "web2"?'),
         ("unknown-host", 'no host or group named "!dbb1"', locate(12, 17), 'did you mean "db1"?'),
     ]
+
+
+def test_an_unknown_exclusion_is_matched_without_its_bang() -> None:
+    inv = Inventory((host("ab"), host("Xab")))
+    _, ds = read("!a, !Xa", inv)
+    assert [d.hint for d in ds] == ['did you mean "ab"?', 'did you mean "Xab"?']
 
 
 def test_an_unknown_pattern_with_nothing_close_lists_the_names() -> None:

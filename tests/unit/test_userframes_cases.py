@@ -48,7 +48,8 @@ def test_a_relative_file_name_is_resolved_first(monkeypatch: pytest.MonkeyPatch)
 def _raise_through_specops(user_file: str) -> BaseException:
     """An exception raised in ``user_file``, called from a file inside specops."""
     user: dict[str, Any] = {}
-    exec(compile("def boom():\n    raise ValueError('boom')\n", user_file, "exec"), user)
+    code = "def boom():\n    inner()\n\ndef inner():\n    raise ValueError('boom')\n"
+    exec(compile(code, user_file, "exec"), user)
     lib: dict[str, Any] = {}
     lib_file = os.path.join(SPECOPS, "compiler", "not_a_module.py")
     exec(compile("def call(f):\n    f()\n", lib_file, "exec"), lib)
@@ -66,10 +67,11 @@ def test_user_frames_skip_specops_outermost_first(tmp_path: Path) -> None:
     assert [(Path(f.filename).name, f.name) for f in frames] == [
         ("test_userframes_cases.py", "_raise_through_specops"),
         ("deploy.py", "boom"),
+        ("deploy.py", "inner"),
     ]
-    assert (frames[-1].filename, frames[-1].lineno) == (user_file, 2)
-    assert where(exc) == f" ({user_file}:2)"
-    assert frame_span(frames[-1]) == Span(user_file, 2, 5, 2, 29)  # raise ValueError('boom')
+    assert (frames[-1].filename, frames[-1].lineno) == (user_file, 5)
+    assert where(exc) == f" ({user_file}:5)"  # the innermost
+    assert frame_span(frames[-1]) == Span(user_file, 5, 5, 5, 29)  # raise ValueError('boom')
 
 
 def test_an_exception_never_raised_has_no_frames() -> None:
@@ -145,3 +147,4 @@ def test_the_full_traceback_when_asked(
     # every frame, specops' own too
     assert f'  File "{SPECOPS}/compiler/not_a_module.py", line 2, in call' in lines
     assert f'  File "{tmp_path}/d.py", line 2, in boom' in lines
+    assert f'  File "{tmp_path}/d.py", line 5, in inner' in lines
