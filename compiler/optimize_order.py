@@ -140,7 +140,7 @@ def _guarded(
 
 
 def _touches(path: str, read: str, broad: bool) -> bool:
-    if path == read or read == "/" or path.startswith(read.rstrip("/") + "/"):
+    if path == read or path.startswith(read.rstrip("/") + "/"):  # read "/": every path
         return True
     return broad and read.startswith(path.rstrip("/") + "/")
 

@@ -447,3 +447,39 @@ def test_attribute_conflicts_without_locations() -> None:
     hint = f"they differ in mode (0644 vs 0600): {FOREVER}"
     msg = "a (a.limits) and b (a.file) both declare the mode of /etc/limits.d/x.conf, differently"
     assert check(a, b) == [Diagnostic("conflict", msg, None, hint, ())]
+
+
+def test_a_tree_op_covers_only_what_is_below_its_own_path() -> None:
+    assert (
+        check(
+            node("t", "a.tree", 1, path="/data/X", mode="0750"),
+            node("f", "a.file", 2, path="/data/conf", mode="0640"),
+        )
+        == []
+    )
+
+
+def test_a_pair_of_one_ops_entries_or_of_equal_values_does_not_end_the_search() -> None:
+    got = check(node("w", "a.twice", 1, path="/f"), node("f", "a.file", 2, path="/f", mode="0600"))
+    assert got == [
+        conflict(
+            "w (a.twice)", "f (a.file)", "the mode of /f", 2,
+            f"they differ in mode (0644 vs 0600): {FOREVER}", ("w", 1),
+        )
+    ]  # fmt: skip
+
+
+def test_an_op_writing_a_path_twice_is_reported_once_against_another() -> None:
+    got = check(node("w", "a.twice", 1, path="/f"), node("f", "a.file", 2, path="/f", mode="0700"))
+    assert [d.hint for d in got] == [f"they differ in mode (0600 vs 0700): {FOREVER}"]
+
+
+def test_a_tree_entry_for_directories_only_skips_files_and_checks_directories() -> None:
+    got = check(
+        node("t", "a.tree", 1, path="/srv", mode="0750", only=True),
+        node("f", "a.file", 2, path="/srv/f", mode="0640"),
+        node("d", "a.dir", 3, path="/srv/sub", mode="0700"),
+    )
+    assert [(d.message, d.span) for d in got] == [
+        ("t (a.tree) and d (a.dir) both declare the mode of /srv/sub, differently", at(3))
+    ]

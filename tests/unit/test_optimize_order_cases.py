@@ -116,6 +116,13 @@ def test_paths_are_compared_normalized() -> None:
     )
 
 
+def test_a_path_climbing_out_of_a_directory_is_not_inside_it() -> None:
+    assert sort(node("f", "t.file", path="/srv/app/../f"), node("d", "t.dir", path="/srv/app")) == (
+        ["f", "d"],
+        [],
+    )
+
+
 def test_the_root_directory_holds_every_other_path_but_not_itself() -> None:
     assert sort(node("f", "t.file", path="/a"), node("r", "t.dir", path="/")) == (
         ["r", "f"],
@@ -192,6 +199,11 @@ def test_a_home_that_is_not_an_absolute_path_or_cannot_be_made_orders_nothing() 
         node("w", "t.user", name="w", home="rel/w"),
     )
     assert got == (["f", "g", "u", "v", "w"], [])
+
+
+def test_a_path_beside_a_home_is_not_in_it() -> None:
+    got = sort(node("f", "t.file", path="/srv/f"), node("u", "t.user", name="x", home="/srv/X"))
+    assert got == (["f", "u"], [])
 
 
 def test_a_home_is_normalized() -> None:
@@ -324,6 +336,8 @@ def test_a_guard_gives_way_to_a_requirement() -> None:
         ("/", "/srv/flag", True, True),
         ("/sr", "/srv/flag", True, False),
         ("/other", "/srv/flag", True, False),
+        ("/srv/a", "/srv/X", False, False),
+        ("/srv/X", "/srv/flag", True, False),
     ],
 )
 def test_what_changes_a_read_path(path: str, read: str, broad: bool, touches: bool) -> None:
