@@ -87,7 +87,7 @@ class CrontabOp(Operation[CrontabArgs]):
     def plan(self, a: CrontabArgs, f: Facts) -> list[Change]:
         cur = f[Crontab.ref(user=a.user)]
         new = edit_crontab(cur or "", a)
-        if new == (cur or "") or (cur is None and not a.present):
+        if new == cur or (cur is None and not a.present):
             return []
         # The fact reads the table through "$(crontab -l)" plus one newline: compare the same way.
         expect = hashlib.sha256(encode(cur)).hexdigest() if cur is not None else "none"

@@ -272,7 +272,7 @@ class Timer(Operation[TimerArgs]):
         files += ensure_content(
             _unit_path(f"{a.name}.timer"), timer, f, mode="0644", what="unit file"
         )
-        out = with_reload(files[::-1])[::-1] if files else []
+        out = with_reload(files[::-1])[::-1]
         st = f[Unit.ref(name=f"{a.name}.timer")]
         on = st is not None and st.file == "enabled" and st.active == "active"
         if not on or files:

@@ -137,6 +137,13 @@ def test_crontab_effects_are_the_table_as_the_fact_reads_it_back() -> None:
     gone = CrontabArgs(name="b", command="run", present=False)
     assert CRON.effects(gone, Facts({ROOT_TAB: "# specops: b\n@hourly run\n"})) == {ROOT_TAB: "\n"}
     assert CRON.effects(gone, Facts({ROOT_TAB: None})) == {}
+    # Only newlines go: spaces and the end of the last line stay as crontab -l prints them.
+    tab = "@reboot /usr/bin/startX\n# specops: b\n@x y\n"
+    assert CRON.effects(gone, Facts({ROOT_TAB: tab})) == {ROOT_TAB: "@reboot /usr/bin/startX\n"}
+    spaced = CrontabArgs(name="b", command="run ", schedule="@hourly")
+    assert CRON.effects(spaced, Facts({ROOT_TAB: None})) == {
+        ROOT_TAB: "# specops: b\n@hourly run \n"
+    }
 
 
 def test_an_entry_renamed_in_one_run_plans_against_the_table_the_host_will_have() -> None:
@@ -184,6 +191,8 @@ def test_an_entry_that_differs_is_replaced_and_duplicates_dropped() -> None:
         "/dev/vdb1 /data ext4 defaults 0 2\n"
         "\n"
         "  # /dev/old /data xfs defaults 0 0\n"
+        "#/dev/old /data xfs defaults 0 0\n"
+        "  #/dev/sdz /data ext4 defaults 0 0\n"
         "/dev/old /data xfs defaults 0 0\n"
         "lonely\n"
         "/dev/vdc1 /data2 ext4 defaults 0 0\n"
@@ -193,9 +202,16 @@ def test_an_entry_that_differs_is_replaced_and_duplicates_dropped() -> None:
         "/dev/vdb1 /data ext4 noatime 0 0\n"
         "\n"
         "  # /dev/old /data xfs defaults 0 0\n"
+        "#/dev/old /data xfs defaults 0 0\n"
+        "  #/dev/sdz /data ext4 defaults 0 0\n"
         "lonely\n"
         "/dev/vdc1 /data2 ext4 defaults 0 0\n"
     )
+
+
+def test_a_truncated_entry_of_the_path_is_replaced() -> None:
+    a = MountArgs(path="/data", source="/dev/vdb1", fstype="ext4")
+    assert edit_fstab("/dev/vdb1 /data\n", a) == "/dev/vdb1 /data ext4 defaults 0 0\n"
 
 
 def test_an_absent_mount_loses_every_entry_of_its_path() -> None:
@@ -236,6 +252,46 @@ def test_mount_reaches_below_its_mount_point_and_reads_fstab() -> None:
         FileContent.ref(path="/etc/fstab"),
         FileInfo.ref(path="/mnt/s"),
     ]
+
+
+def test_a_new_mount_is_added_to_fstab_if_unchanged_and_its_directory_made() -> None:
+    a = MountArgs(path="/mnt/s", source="tmpfs", fstype="tmpfs", options="size=8m")
+    new = FSTAB_TEXT + b"tmpfs /mnt/s tmpfs size=8m 0 0\n"
+    changes = MOUNT.plan(a, mount_facts({}, None, "/mnt/s"))
+    assert [c.to_json() for c in changes] == [
+        {
+            "action": "update",
+            "summary": "update fstab /etc/fstab",
+            "commands": [
+                "if [ -e /etc/fstab ]; then c=$(sha256sum < /etc/fstab | cut -c1-64); "
+                f'else c=absent; fi; if [ "$c" = {sha(new)} ]; then :; '
+                f'elif [ "$c" = {sha(FSTAB_TEXT)} ]; then '
+                "t=$(mktemp -- /etc/.fstab.specops-XXXXXXXX ) && "
+                f'{{ printf %s {b64(new)} | base64 -d > "$t" && '
+                'chmod --reference /etc/fstab "$t" && chown --reference /etc/fstab "$t" && '
+                'mv -f -- "$t" /etc/fstab ; } || { rm -f -- "$t"; exit 1; } ; '
+                "else echo '/etc/fstab changed on the host since it was planned; plan again' "
+                ">&2; exit 1; fi"
+            ],
+            "diff": "--- /etc/fstab\n+++ /etc/fstab\n@@ -1 +1,2 @@\n UUID=r / ext4 defaults 0 1\n"
+            "+tmpfs /mnt/s tmpfs size=8m 0 0\n",
+        },
+        {
+            "action": "create",
+            "summary": "mount /mnt/s",
+            "commands": ["mkdir -p -- /mnt/s", "mountpoint -q -- /mnt/s || mount -- /mnt/s"],
+        },
+    ]
+
+
+def test_an_fstab_too_large_to_edit_is_a_plan_error() -> None:
+    a = MountArgs(path="/mnt/s")
+    f = mount_facts({}, None, "/mnt/s")
+    f.update({FileContent.ref(path="/etc/fstab"): Content("0" * 64, None)})
+    for step in (MOUNT.plan, MOUNT.effects):
+        with pytest.raises(PlanError) as e:
+            step(a, f)
+        assert str(e.value) == "/etc/fstab is larger than specops edits in place"
 
 
 def test_an_existing_mount_point_is_mounted_without_mkdir() -> None:

@@ -565,3 +565,67 @@ def test_reboot_when_required_or_always() -> None:
     (change,) = REBOOT.plan(RebootArgs(only_if_required=False), Facts({REQUIRED: None}))
     assert change.to_json() == expected
     assert REBOOT.effects(RebootArgs(), Facts({REQUIRED: file(0)})) == {REQUIRED: None}
+
+
+def test_a_new_locale_made_the_default_is_generated_first() -> None:
+    new = b"LANG=fr_FR.UTF-8\n"
+    f = Facts(
+        {
+            Locales.ref(): ["C"],
+            FileInfo.ref(path="/etc/default/locale"): None,
+            FileContent.ref(path="/etc/default/locale"): None,
+        }
+    )
+    changes = LOCALE.plan(LocaleArgs("fr_FR.UTF-8", default=True), f)
+    assert [c.summary for c in changes] == [
+        "generate locale fr_FR.UTF-8",
+        f"create default locale /etc/default/locale ({len(new)} bytes)",
+    ]
+    assert changes[0].commands[0].display() == locale_cmd("fr_FR.UTF-8 UTF-8")
+
+
+def test_several_numbers_are_persisted_and_predicted_with_single_spaces() -> None:
+    key = "net.ipv4.ip_local_port_range"
+    path = f"/etc/sysctl.d/60-specops-{key}.conf"
+    a = SysctlArgs(key, "1024\t 65000")
+    f = Facts(
+        {
+            Sysctl.ref(key=key): "32768 60999",
+            FileInfo.ref(path=path): None,
+            FileContent.ref(path=path): None,
+        }
+    )
+    data = f"{key} = 1024 65000\n".encode()
+    assert SYSCTL.effects(a, f) == {
+        Sysctl.ref(key=key): "1024 65000",
+        FileContent.ref(path=path): Content(sha(data), data),
+        FileInfo.ref(path=path): file(len(data)),
+    }
+    shared = SysctlArgs(key, "1024  65000", live=False, file="99-net.conf")
+    got = SYSCTL.effects(shared, sysctl_facts("/etc/sysctl.d/99-net.conf", b"# net\n"))
+    assert got[FileContent.ref(path="/etc/sysctl.d/99-net.conf")] == Content(
+        sha(b"# net\n" + data), b"# net\n" + data
+    )
+
+
+def test_a_value_with_an_equals_sign_is_still_the_keys_line() -> None:
+    path = "/etc/sysctl.d/99-core.conf"
+    a = SysctlArgs("kernel.core_pattern", "core.%e", live=False, file="99-core.conf")
+    old = b"kernel.core_pattern = |/bin/dump --opt=1\n"
+    new = b"kernel.core_pattern = core.%e\n"
+    got = SYSCTL.effects(a, sysctl_facts(path, old))
+    assert got[FileContent.ref(path=path)] == Content(sha(new), new)
+
+
+def test_a_shared_file_too_large_to_edit_is_a_plan_error() -> None:
+    path = "/etc/sysctl.d/99-hardening.conf"
+    a = SysctlArgs("vm.swappiness", "10", live=False, file="99-hardening.conf")
+    f = Facts(
+        {
+            FileInfo.ref(path=path): file(2 << 20),
+            FileContent.ref(path=path): Content("0" * 64, None),
+        }
+    )
+    with pytest.raises(PlanError) as e:
+        SYSCTL.plan(a, f)
+    assert str(e.value) == f"{path} is larger than specops edits in place"

@@ -327,6 +327,7 @@ def test_gid_0_is_a_gid_like_any_other() -> None:
 
 def test_drop_in_names_are_plain() -> None:
     assert check_drop_in("deploy_ops-1") is None
+    assert check_drop_in("Deploy_Ops") is None
     for bad, shown in (("a.conf", "'a.conf'"), ("a~", "'a~'"), ("", "''"), (5, "5")):
         assert check_drop_in(bad) == f"{shown} is not a plain file name (letters, digits, - and _)"
 
@@ -394,3 +395,59 @@ def test_sudoers_effects() -> None:
         FileContent.ref(path=path): Content(sha(data), data),
         FileInfo.ref(path=path): FileStat("file", "0440", "root", "root", len(data)),
     }
+
+
+def test_a_user_is_added_to_every_missing_group_at_once() -> None:
+    a = UserArgs("deploy", groups=["www-data", "app", "docker"])
+    (change,) = USER.plan(a, accounts({"deploy": DEPLOY}, BASE))
+    assert change.to_json() == {
+        "action": "update",
+        "summary": "user deploy: add to www-data, app",
+        "commands": ["usermod -a -G www-data,app deploy"],
+    }
+
+
+def test_an_existing_user_keeps_its_own_home_and_shell() -> None:
+    u = User(1000, 1000, "/srv/deploy", "/bin/bash", "Deploy")
+    got = USER.effects(UserArgs("deploy"), accounts({"deploy": u}, BASE))
+    assert got[Users.ref()] == {"deploy": u}
+
+
+def test_the_next_gid_stays_inside_the_regular_range() -> None:
+    """Groups at the top of the range (60000) and above (nogroup) are left out of the count."""
+    groups = {"u": Group(1200, []), "top": Group(60000, []), "nogroup": Group(65534, [])}
+    got = USER.effects(UserArgs("alice"), accounts({}, groups))
+    assert got[Users.ref()]["alice"] == User(1201, 1201, "/home/alice", "/bin/sh", "")
+    assert GROUP.effects(GroupArgs("web"), Facts({Groups.ref(): groups}))[Groups.ref()][
+        "web"
+    ] == Group(1201, [])
+
+
+def test_gid_1000_is_the_first_regular_gid_and_999_the_last_system_one() -> None:
+    f = Facts({Groups.ref(): {"first": Group(1000, []), "sys": Group(999, [])}})
+    assert GROUP.effects(GroupArgs("web"), f)[Groups.ref()]["web"] == Group(1001, [])
+    f = Facts({Groups.ref(): {"first": Group(1000, [])}})
+    assert GROUP.effects(GroupArgs("svc", system=True), f)[Groups.ref()]["svc"] == Group(100, [])
+
+
+def test_sudoers_with_loose_mode_and_owner_get_every_fix_after_one_check() -> None:
+    a = SudoersArgs("ops", "%ops ALL=(ALL) ALL")
+    path = "/etc/sudoers.d/ops"
+    data = b"%ops ALL=(ALL) ALL\n"
+    payload = base64.b64encode(data).decode()
+    loose = FileStat("file", "0644", "admin", "adm", len(data))
+    changes = SUDOERS.plan(a, sudo_facts(path, loose, data))
+    assert [c.to_json() for c in changes] == [
+        {
+            "action": "update",
+            "summary": "mode 0644 → 0440",
+            "commands": [
+                f'v=$(mktemp) && printf %s {payload} | base64 -d > "$v" && if visudo -cqf "$v"; '
+                'then rm -f "$v"; else rm -f "$v"; echo \'sudoers rules rejected by visudo\' '
+                ">&2; exit 1; fi",
+                f"chmod 0440 {path}",
+            ],
+        },
+        {"action": "update", "summary": "owner admin → root", "commands": [f"chown root {path}"]},
+        {"action": "update", "summary": "group adm → root", "commands": [f"chgrp root {path}"]},
+    ]

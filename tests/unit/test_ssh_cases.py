@@ -14,6 +14,7 @@ import pytest
 from specops.compiler.catalog import PathAttrs
 from specops.runtime.facts import Facts
 from specops.runtime.files_facts import Content, FileContent, FileInfo, FileStat
+from specops.runtime.operation import PlanError
 from specops.runtime.reach import Reach
 from specops.runtime.ssh import (
     AuthorizedKey,
@@ -420,3 +421,26 @@ def test_sshd_option_data_is_keyword_space_value(value: str) -> None:
     assert SSHD.effects(a, kh_facts(path, None))[FileContent.ref(path=path)] == Content(
         sha(data), data
     )
+
+
+def test_sshd_option_effects_fix_the_mode_of_an_existing_drop_in() -> None:
+    a = SshdOptionArgs("Port", "2222")
+    path = "/etc/ssh/sshd_config.d/10-specops-port.conf"
+    data = b"Port 2222\n"
+    assert SSHD.effects(a, kh_facts(path, b"Port 22\n")) == {
+        FileContent.ref(path=path): Content(sha(data), data),
+        FileInfo.ref(path=path): FileStat("file", "0644", "root", "root", len(data)),
+    }
+
+
+def test_a_known_hosts_file_too_large_to_edit_is_a_plan_error() -> None:
+    a = KnownHostArgs("github.com", f"ssh-ed25519 {ED}")
+    f = Facts(
+        {
+            FileInfo.ref(path=KH): FileStat("file", "0644", "root", "root", 2 << 20),
+            FileContent.ref(path=KH): Content("0" * 64, None),
+        }
+    )
+    with pytest.raises(PlanError) as e:
+        KNOWN.plan(a, f)
+    assert str(e.value) == f"{KH} is larger than specops edits in place"

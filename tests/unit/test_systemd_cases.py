@@ -67,10 +67,10 @@ def old_file(path: str, data: bytes) -> str:
     )
 
 
-def files(entries: dict[str, bytes | None]) -> dict[Any, Any]:
+def files(entries: dict[str, bytes | None], mode: str = "0644") -> dict[Any, Any]:
     out: dict[Any, Any] = {}
     for path, data in entries.items():
-        st = None if data is None else FileStat("file", "0644", "root", "root", len(data))
+        st = None if data is None else FileStat("file", mode, "root", "root", len(data))
         out[FileInfo.ref(path=path)] = st
         out[FileContent.ref(path=path)] = None if data is None else Content(sha(data), data)
     return out
@@ -406,7 +406,11 @@ def test_a_new_timer_writes_both_units_reloads_once_and_starts() -> None:
         [new_file(BTIMER, TIMER_TEXT), RELOAD],
         ["systemctl enable --quiet backup.timer", "systemctl start backup.timer"],
     ]
-    assert got[2]["summary"] == "start and enable backup.timer"
+    assert [c["summary"] for c in got] == [
+        f"create unit file {BSVC} ({len(SVC_TEXT)} bytes)",
+        f"create unit file {BTIMER} ({len(TIMER_TEXT)} bytes)",
+        "start and enable backup.timer",
+    ]
 
 
 def test_a_changed_service_alone_reloads_and_rearms_the_timer() -> None:
@@ -520,3 +524,66 @@ def test_mask_effects() -> None:
         ref: UnitState("loaded", "inactive", "dead", "disabled")
     }
     assert MASK.effects(MaskArgs("apache2", masked=False), mask(None)) == {ref: STOPPED}
+
+
+# -- unit files are 0644 ------------------------------------------------------------------
+
+
+def test_a_unit_file_with_a_loose_mode_gets_0644_and_a_reload() -> None:
+    data = b"[Service]\nExecStart=/srv/app\n"
+    a = UnitArgs("app.service", data.decode())
+    f = Facts({**files({APP: data}, "0600"), Unit.ref(name="app.service"): RUNNING})
+    assert [c.to_json() for c in UNIT_OP.plan(a, f)] == [
+        {
+            "action": "update",
+            "summary": "mode 0600 → 0644",
+            "commands": [f"chmod 0644 {APP}", RELOAD],
+        }
+    ]
+    assert UNIT_OP.effects(a, f)[FileInfo.ref(path=APP)] == FileStat(
+        "file", "0644", "root", "root", len(data)
+    )
+
+
+def test_a_dropin_is_predicted_0644() -> None:
+    a = DropinArgs("nginx", "limits", "[Service]\nLimitNOFILE=65536\n")
+    data = b"[Service]\nLimitNOFILE=65536\n"
+    got = DROPIN.effects(a, Facts(files({LIMITS: b"old\n"}, "0600")))
+    assert got[FileInfo.ref(path=LIMITS)] == FileStat("file", "0644", "root", "root", len(data))
+
+
+def test_timer_units_with_a_loose_mode_get_0644() -> None:
+    a = TimerArgs("backup", "/usr/local/bin/backup", "daily")
+    f = Facts(
+        {
+            **files({BSVC: SVC_TEXT, BTIMER: TIMER_TEXT}, "0600"),
+            Unit.ref(name="backup.timer"): ARMED,
+        }
+    )
+    assert [c.to_json() for c in TIMER.plan(a, f)] == [
+        {"action": "update", "summary": "mode 0600 → 0644", "commands": [f"chmod 0644 {BSVC}"]},
+        {
+            "action": "update",
+            "summary": "mode 0600 → 0644",
+            "commands": [f"chmod 0644 {BTIMER}", RELOAD],
+        },
+        {
+            "action": "update",
+            "summary": "restart and enable backup.timer",
+            "commands": ["systemctl enable --quiet backup.timer", "systemctl restart backup.timer"],
+        },
+    ]
+    got = TIMER.effects(a, f)
+    assert got[FileInfo.ref(path=BSVC)] == FileStat("file", "0644", "root", "root", len(SVC_TEXT))
+    assert got[FileInfo.ref(path=BTIMER)] == FileStat(
+        "file", "0644", "root", "root", len(TIMER_TEXT)
+    )
+
+
+def test_a_changed_timer_file_is_named_in_its_summary() -> None:
+    a = TimerArgs("backup", "/usr/local/bin/backup", "weekly")
+    got = TIMER.plan(a, timer_facts(SVC_TEXT, TIMER_TEXT, ARMED))
+    assert [c.summary for c in got] == [
+        f"update unit file {BTIMER}",
+        "restart and enable backup.timer",
+    ]
