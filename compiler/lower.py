@@ -188,11 +188,6 @@ def _python_nodes(
     include's name (its references to its own ops too), the include's tags added, and an
     id that another op of the host already has is a duplicate."""
     ctx = unit.context
-    own = {o.id for o in ops} | {o.id.split("[", 1)[0] for o in ops}
-
-    def ref(r: str) -> str:
-        return ctx.full_id(r) if r.split("[", 1)[0] in own else r
-
     taken = set(ids) | {n.id for n, _ in earlier}
     out: list[Lowered] = []
     for o in ops:
@@ -211,8 +206,9 @@ def _python_nodes(
         node = replace(
             o,
             id=full,
-            requires=tuple(map(ref, o.requires)),
-            notify=tuple(map(ref, o.notify)),
+            # every reference is to the deploy's own ops: run_deploy refuses any other
+            requires=tuple(map(ctx.full_id, o.requires)),
+            notify=tuple(map(ctx.full_id, o.notify)),
             tags=tuple(dict.fromkeys(o.tags + ctx.tags)),
         )
         out.append((node, ()))

@@ -14,9 +14,9 @@ import pytest
 
 from specops.compiler.diagnostics import SpecError
 from specops.compiler.facts import FactKey, JsonFacts
-from specops.compiler.frontend import Options, compile_file, explain_vars
-from specops.compiler.ir import OpNode, Program
-from specops.compiler.lower import host_variables
+from specops.compiler.frontend import Options, compile_file, explain_vars, prepare
+from specops.compiler.ir import LOCAL, Connection, OpNode, Program
+from specops.compiler.lower import host_variables, lower_all
 from specops.compiler.source import Span
 from specops.compiler.values import Sensitive
 from specops.runtime.catalog import CATALOG
@@ -205,25 +205,29 @@ def test_an_unknown_host_of_an_op_points_at_its_entry(tmp_path: Path) -> None:
         [ops.a]
         op = "files.directory"
         path = "/a"
-        hosts = ["web1", "!wbe2"]
+        hosts = ["web1", "!wbe2", "!dbx", "!XDB1"]
         [ops.b]
         op = "files.directory"
         path = "/b"
         hosts = "dbb"
         """,
     )
-    assert text.splitlines()[18] == 'hosts = ["web1", "!wbe2"]'
+    assert text.splitlines()[18] == 'hosts = ["web1", "!wbe2", "!dbx", "!XDB1"]'
+    # the "!" is left out of the suggestion ("!dbx" is not close to "db1", "dbx" is)
     assert problems(tmp_path, {"s.toml": text}) == [
         ("unknown-host", 19, 18, 'no host or group named "!wbe2"', 'did you mean "web2"?'),
+        ("unknown-host", 19, 27, 'no host or group named "!dbx"', 'did you mean "db1"?'),
+        ("unknown-host", 19, 35, 'no host or group named "!XDB1"', None),
         ("unknown-host", 23, 9, 'no host or group named "dbb"', 'did you mean "db1"?'),
     ]
 
 
 def test_an_unknown_host_of_the_limit_has_no_position(tmp_path: Path) -> None:
     files = {"s.toml": spec(HOSTS, '[ops.a]\nop = "files.directory"\npath = "/a"\n')}
-    assert problems(tmp_path, files, limit=["wbe1", "!dbx", "web2"]) == [
+    assert problems(tmp_path, files, limit=["wbe1", "!dbx", "web2", "!XDB1"]) == [
         ("unknown-host", 0, 0, 'no host or group named "wbe1"', 'did you mean "web1"?'),
         ("unknown-host", 0, 0, 'no host or group named "!dbx"', 'did you mean "db1"?'),
+        ("unknown-host", 0, 0, 'no host or group named "!XDB1"', None),  # only "!" is left out
     ]
 
 
@@ -678,13 +682,13 @@ def test_the_secrets_of_a_node_are_those_in_its_sensitive_args_longest_first(
             path = "/b"
             content = "${ short }"
             """,
-            "sec.toml": 'short = "ab12"\nlong = "ab12cd34"\nunused = "zz99"\n',
+            "sec.toml": 'short = "zz12"\nlong = "ab12cd34"\nunused = "yy99"\n',
         },
     )
     got = nodes(p)
-    assert got["a"].args["content"] == "ab12:ab12cd34"
-    assert got["a"].secrets == ("ab12cd34", "ab12")
-    assert got["b"].secrets == ("ab12",)
+    assert got["a"].args["content"] == "zz12:ab12cd34"
+    assert got["a"].secrets == ("ab12cd34", "zz12")  # by length, not by text
+    assert got["b"].secrets == ("zz12",)
 
 
 def test_a_secret_inside_a_map_argument_is_located_by_its_path(tmp_path: Path) -> None:
@@ -1173,3 +1177,208 @@ def test_a_variable_may_use_the_host_name(tmp_path: Path) -> None:
             """
     }
     assert arg(build(tmp_path, files), "a", "web1", "content") == "http://web1:80"
+
+
+# -- more of a round: units in order, tags, connections ------------------------------------------
+
+
+def test_ops_of_a_deploy_included_after_a_spec_follow_the_specs(tmp_path: Path) -> None:
+    files = {
+        "s.toml": 'include = ["r.toml", "app.py"]\n'
+        '[ops.top]\nop = "files.directory"\npath = "/t"\n',
+        "r.toml": '[ops.a]\nop = "files.directory"\npath = "/a"\n',
+        "app.py": 'from specops.ops import files\nfiles.directory(path="/p", _id="p")\n',
+    }
+    assert list(nodes(build(tmp_path, files))) == ["r/a", "app/p", "top"]
+
+
+def test_without_a_python_runner_an_included_deploy_adds_nothing(tmp_path: Path) -> None:
+    files = {
+        "s.toml": 'include = ["app.py"]\n[ops.top]\nop = "files.directory"\npath = "/t"\n',
+        "app.py": 'from specops.ops import files\nfiles.directory(path="/p", _id="p")\n',
+    }
+    low = prepare(str(write(tmp_path, files)), CATALOG, Options())
+    low.run_python = None
+    (hp,) = lower_all(low, None).hosts
+    assert [o.id for o in hp.ops] == ["top"]
+
+
+def test_tags_select_the_ops_a_round_keeps(tmp_path: Path) -> None:
+    files = {
+        "s.toml": """\
+            include = [{ file = "r.toml", tags = ["role"] }]
+            [ops.top]
+            op = "files.directory"
+            path = "/t"
+            tags = ["top"]
+            """,
+        "r.toml": '[ops.a]\nop = "files.directory"\npath = "/a"\n',
+    }
+    assert list(nodes(build(tmp_path, files, tags=["role"]))) == ["r/a"]
+    assert list(nodes(build(tmp_path, files, skip_tags=["role"]))) == ["top"]
+    assert list(nodes(build(tmp_path, files, tags=["role", "top"], skip_tags=["top"]))) == ["r/a"]
+
+
+def test_each_host_keeps_its_connection(tmp_path: Path) -> None:
+    files = {
+        "s.toml": """\
+            [hosts.a]
+            ssh = "deploy@10.0.0.1:2222"
+            [hosts.b]
+            local = true
+            [ops.x]
+            op = "files.directory"
+            path = "/x"
+            """
+    }
+    p = build(tmp_path, files)
+    assert [(h.name, h.connection) for h in p.hosts] == [
+        ("a", Connection("ssh", user="deploy", address="10.0.0.1", port=2222)),
+        ("b", LOCAL),
+    ]
+
+
+def test_a_unit_whose_variables_wait_for_a_fact_does_not_hold_up_the_next(
+    tmp_path: Path,
+) -> None:
+    source = Facts()
+    files = {
+        "s.toml": """\
+            include = ["r.toml"]
+            [ops.top]
+            op = "files.directory"
+            path = "/${ facts.arch }"
+            """,
+        "r.toml": '[vars]\nv = "${ facts.os }"\n[ops.a]\nop = "files.directory"\npath = "/${v}"\n',
+    }
+    p = build(tmp_path, files, facts=source)
+    assert source.rounds == [{"@local": {("os", ()), ("arch", ())}}]
+    assert [o.args["path"] for o in p.host("@local").ops] == ["/os of @local", "/arch of @local"]
+
+
+def test_the_ops_of_an_include_whose_when_waits_for_a_fact_are_not_evaluated_yet(
+    tmp_path: Path,
+) -> None:
+    source = Facts()
+    files = {
+        "s.toml": 'include = [{ file = "r.toml", when = "facts.os != \'\'" }]\n',
+        "r.toml": '[ops.a]\nop = "files.directory"\npath = "/${ facts.arch }"\n',
+    }
+    p = build(tmp_path, files, facts=source)
+    assert source.rounds == [{"@local": {("os", ())}}, {"@local": {("arch", ())}}]
+    assert [o.id for o in p.host("@local").ops] == ["r/a"]
+
+
+def test_references_of_ops_lowered_per_host(tmp_path: Path) -> None:
+    """Templates (their vars are the host's) and ops reading host are lowered for each
+    host, without reuse: their references are resolved all the same."""
+    (tmp_path / "t.j2").write_text("x\n")
+    files = {
+        "s.toml": """\
+            [hosts.a]
+            local = true
+            [hosts.b]
+            local = true
+            [ops.d]
+            op = "files.directory"
+            path = "/d"
+            [ops.t]
+            op = "files.template"
+            src = "t.j2"
+            path = "/t"
+            requires = ["d"]
+            notify = ["h"]
+            [ops.n]
+            op = "files.directory"
+            path = "/n/${ host.name }"
+            requires = ["t"]
+            [handlers.h]
+            op = "server.shell"
+            command = "true"
+            """
+    }
+    p = build(tmp_path, files)
+    for host in ("a", "b"):
+        got = nodes(p, host)
+        assert (got["t"].requires, got["t"].notify) == (("d",), ("h",))
+        assert (got["n"].requires, got["n"].args["path"]) == (("t",), f"/n/{host}")
+    assert nodes(p, "a")["t"] is not nodes(p, "b")["t"]
+    assert nodes(p, "a")["d"] is nodes(p, "b")["d"]
+
+
+def test_the_names_a_when_reads_decide_reuse_too(tmp_path: Path) -> None:
+    files = {
+        "s.toml": """\
+            [hosts.a]
+            local = true
+            vars = { port = 80 }
+            [hosts.b]
+            local = true
+            vars = { port = 1 }
+            [ops.x]
+            op = "files.directory"
+            path = "/x"
+            when = "port > 1"
+            [ops.y]
+            op = "files.directory"
+            path = "/y/${ item }"
+            for_each = "[port]"
+            """
+    }
+    p = build(tmp_path, files)
+    assert list(nodes(p, "a")) == ["x", "y[0]"]
+    assert list(nodes(p, "b")) == ["y[0]"]
+    assert nodes(p, "b")["y[0]"].args["path"] == "/y/1"
+
+
+def test_every_item_of_a_loop_reports_its_own_mistake(tmp_path: Path) -> None:
+    files = {
+        "s.toml": """\
+            [ops.d]
+            op = "files.directory"
+            path = "/d/${ item }"
+            for_each = ["0999", "0888"]
+            mode = "${ item }"
+            """
+    }
+    assert [msg for _, _, _, msg, _ in problems(tmp_path, files)] == [
+        '"mode": \'0999\' is not an octal file mode like "0644"',
+        '"mode": \'0888\' is not an octal file mode like "0644"',
+    ]
+
+
+def test_a_partly_secret_password_hides_the_secret_part(tmp_path: Path) -> None:
+    files = {
+        "s.toml": """\
+            secrets = "sec.toml"
+            [ops.u]
+            op = "mysql.user"
+            name = "u"
+            password = "pre-${ pw }"
+            """,
+        "sec.toml": 'pw = "s3cr3t-pw"\n',
+    }
+    node = nodes(build(tmp_path, files))["u"]
+    assert (node.kind, node.args["password"]) == ("mysql.user", "pre-s3cr3t-pw")
+    assert node.sensitive == ("password",)
+    assert node.secrets == ("s3cr3t-pw",)
+
+
+def test_an_op_or_include_whose_when_is_no_boolean_is_left_out_with_its_mistakes(
+    tmp_path: Path,
+) -> None:
+    """The one mistake is said; the arguments of what it would have kept are not read."""
+    files = {
+        "s.toml": """\
+            include = [{ file = "r.toml", when = "'yes'" }]
+            [ops.a]
+            op = "files.directory"
+            path = "/${ nope }"
+            when = "1"
+            """,
+        "r.toml": '[ops.b]\nop = "files.directory"\npath = "/${ gone }"\n',
+    }
+    assert [(c, line, msg) for c, line, _, msg, _ in problems(tmp_path, files)] == [
+        ("when-not-boolean", 1, '"when" must be true or false, not a string'),
+        ("when-not-boolean", 5, '"when" must be true or false, not an integer'),
+    ]
