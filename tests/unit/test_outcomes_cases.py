@@ -86,6 +86,11 @@ def test_scrubbing_blanks_every_secret_value_longest_first() -> None:
     )
 
 
+def test_a_longer_secret_is_blanked_before_a_shorter_one_inside_it() -> None:
+    node = OpNode("a", "server.shell", {"k": "b"}, sensitive=("k",), secrets=("abc",))
+    assert scrub_op(node, "abc b") == "(sensitive) (sensitive)"
+
+
 def test_an_op_with_nothing_sensitive_is_not_scrubbed() -> None:
     node = OpNode("a", "server.shell", {"token": "ab"}, secrets=("ab",))
     assert scrub_op(node, "ab") == "ab"

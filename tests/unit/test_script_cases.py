@@ -43,6 +43,13 @@ def test_a_named_user_with_a_password_reads_it_from_a_pipe() -> None:
     )
 
 
+def test_only_sudos_own_options_are_changed_not_the_script() -> None:
+    assert as_user("sudo -p x id", True, None) == "sudo -n -p '' -- sh -c 'sudo -p x id'"
+    assert as_user("sudo -p x id", "app", "pw") == (
+        "printf '%s\\n' pw | sudo -S -p '' -u app -- sh -c 'sudo -p x id'"
+    )
+
+
 def test_an_empty_password_is_still_sent() -> None:
     assert as_user("id", True, "") == "printf '%s\\n' '' | sudo -S -p '' -- sh -c id"
 
@@ -211,6 +218,7 @@ def test_a_refused_op_fails_without_running_and_the_rest_is_not_run() -> None:
         ("c", Status.NOT_RUN, "", "a failed"),
     ]
     assert [r.changes for r in results] == [(), (), (c,)]
+    assert [r.kind for r in results] == ["server.shell"] * 3
 
 
 def test_a_missing_exit_status_is_exit_code_255() -> None:
@@ -230,11 +238,21 @@ def test_a_host_that_stops_answering_fails_the_running_op_with_what_it_said() ->
         ("a", Status.FAILED, "started\nhalf", "the host stopped answering: Connection reset"),
         ("b", Status.NOT_RUN, "", "a failed"),
     ]
+    assert [(r.kind, r.changes) for r in results] == [
+        ("server.shell", p.ops[0].changes),
+        ("server.shell", p.ops[1].changes),
+    ]
+
+
+def test_a_lost_ops_output_is_kept_from_its_first_line_on() -> None:
+    p = plan(opplan("a", change(sh("x"))))
+    (lost,) = read_results(p, "@@specops:N:op:0\n\n  indented", "N", "")
+    assert lost.output == "\n  indented"
 
 
 def test_an_op_whose_start_never_came_failed_with_no_output() -> None:
     p = plan(opplan("a", change(sh("x"))), opplan("b", change(sh("y"))))
-    stdout = "@@specops:N:op:0\nA\n@@specops:N:rc:0 0\n"
+    stdout = "@@specops:N:op:0\nA\n@@specops:N:rc:0 0\nnoise"
     results = read_results(p, stdout, "N", "")
     assert [outcome(r) for r in results] == [
         ("a", Status.CHANGED, "A", None),
@@ -253,6 +271,20 @@ def test_markers_of_another_nonce_or_another_op_are_not_this_ops() -> None:
     assert [outcome(r) for r in results] == [
         ("a", Status.CHANGED, "new", None),
         ("b", Status.CHANGED, "", None),
+    ]
+
+
+def test_an_ops_output_runs_from_its_first_start_line_to_the_first_exit_line_after_it() -> None:
+    """Lines like these cannot come from an op (the nonce is new on every run); the reader's
+    rule holds for them all the same."""
+    p = plan(opplan("a", change(sh("x"))), opplan("b", change(sh("y"))))
+    stdout = (
+        "@@specops:N:op:0\nA\n@@specops:N:op:0\n@@specops:N:rc:1 9\nB\n@@specops:N:rc:0 0\n"
+        "@@specops:N:op:1\nC\n@@specops:N:rc:1 7\nD\n@@specops:N:rc:1 0\n"
+    )
+    assert [outcome(r) for r in read_results(p, stdout, "N", "")] == [
+        ("a", Status.CHANGED, "A\n@@specops:N:op:0\n@@specops:N:rc:1 9\nB", None),
+        ("b", Status.FAILED, "C", "exit code 7"),
     ]
 
 
@@ -313,6 +345,11 @@ def test_a_marker_split_anywhere_is_told_once() -> None:
         got = watch(12, whole[:cut], whole[cut:])
         assert got == [("web", "op11")], cut
     assert watch(12, *(whole[i : i + 1] for i in range(len(whole)))) == [("web", "op11")]
+
+
+def test_a_split_marker_keeps_up_to_eight_characters_of_its_index() -> None:
+    assert watch(12, b"@@specops:n0:op:00000011", b"\n") == [("web", "op11")]
+    assert watch(12, b"@@specops:n0:op:000000011", b"\n") == []
 
 
 def test_a_marker_without_its_line_end_waits_for_it() -> None:
