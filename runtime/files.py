@@ -463,7 +463,7 @@ class Absent(Operation[AbsentArgs]):
         st = f[FileInfo.ref(path=a.path)]
         if st is None:
             return []
-        if a.path.rstrip("/") in ("", "/"):
+        if set(a.path) <= {"/"}:  # "/", "//", …
             raise PlanError("refusing to remove /")
         what = {"directory": "directory", "link": "link"}.get(st.type, "file")
         return [Change(Action.DELETE, f"remove {what} {a.path}", (sh("rm", "-rf", "--", a.path),))]

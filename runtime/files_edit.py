@@ -213,7 +213,7 @@ def edit_ini(text: str, a: IniArgs) -> str:
     want = f"{a.key} = {a.value}"
     keyre = re.compile(rf"^\s*[#;]?\s*{re.escape(a.key)}\s*[=:]")
     active = re.compile(rf"^\s*{re.escape(a.key)}\s*[=:]")
-    section, start, end = "", 0, len(lines)
+    start, end = 0, len(lines)
     found = a.section == ""
     for i, line in enumerate(lines):
         m = SECTION.match(line)
@@ -221,8 +221,7 @@ def edit_ini(text: str, a: IniArgs) -> str:
             if found:  # the section's next header ends it
                 end = i
                 break
-            section = m.group(1).strip()
-            if section == a.section:
+            if m.group(1).strip() == a.section:
                 found, start = True, i + 1
     if not found:
         if not a.present:

@@ -177,6 +177,11 @@ def test_the_effects_of_a_template(tmp_path: Path) -> None:
         FileContent.ref(path="/etc/app.conf"): Content(sha(b"x86_64\n"), b"x86_64\n"),
         FileInfo.ref(path="/etc/app.conf"): FileStat("file", "0600", "app", "web", 7),
     }
+    owned = TemplateArgs(path="/etc/app.conf", src=a.src, user="u")
+    assert Template().effects(owned, template_facts(None, None)) == {
+        FileContent.ref(path="/etc/app.conf"): Content(sha(b"x86_64\n"), b"x86_64\n"),
+        FileInfo.ref(path="/etc/app.conf"): FileStat("file", "0644", "u", "root", 7),
+    }
 
 
 def test_a_template_declares_its_attributes() -> None:
@@ -217,6 +222,20 @@ def test_a_copy_from_a_missing_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(PlanError) as e:
         Copy().plan(a, file_facts("/etc/app.conf", None, None))
     assert str(e.value) == f"cannot read file {tmp_path}/gone: No such file or directory"
+    # gone between the plan and the prediction of its effects
+    moded = CopyArgs(src=str(tmp_path / "gone"), path="/etc/app.conf", mode="0644")
+    with pytest.raises(PlanError) as e:
+        Copy().effects(moded, file_facts("/etc/app.conf", None, None))
+    assert str(e.value) == f"cannot read file {tmp_path}/gone: No such file or directory"
+
+
+def test_a_tree_holding_a_fifo_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "site").mkdir()
+    os.mkfifo(tmp_path / "site" / "pipe")
+    a = CopyArgs(src=str(tmp_path / "site"), path=DEST)
+    with pytest.raises(PlanError) as e:
+        tree_changes(a, None, delete=False)
+    assert str(e.value) == f"{tmp_path}/site/pipe is neither a file nor a directory"
 
 
 def test_the_effects_of_a_copied_file(tmp_path: Path) -> None:
