@@ -68,12 +68,13 @@ def load_inventory(path: str) -> Inventory:
 
 def _secrets(top: SpecFile, c: Collector) -> tuple[Layer, ...]:
     layers = []
-    for path, _ in top.secrets:
+    for path, named in top.secrets:
         hide_source(path)  # its lines would show the secrets under a syntax error
         try:
             doc = load(path)
         except SpecError as e:
-            c.extend(e.diagnostics)
+            # a file that cannot be read is reported where the spec names it, as includes are
+            c.extend(replace(d, span=d.span or named) for d in e.diagnostics)
             continue
         layers.append(Layer(f"secrets {Path(path).name}", doc.data, doc, (), sensitive=True))
     return tuple(layers)

@@ -536,3 +536,39 @@ def test_an_included_deploy_sees_the_group_vars_the_command_line_and_the_facts(
     site = write(tmp_path, "site.toml", 'include = ["app.py"]\n')
     opts = Options(inventory=inv, limit=["web2"], variables={"x": 3}, facts=deploy_facts(tmp_path))
     assert paths(compile_file(site, CATALOG, opts)) == [("web2", [("app/d", "/front/3/arm64")])]
+
+
+def test_the_optimizer_uses_the_catalog(tmp_path: Path) -> None:
+    """A file declared before its directory: the catalog knows the file needs it."""
+    site = write(
+        tmp_path,
+        "site.toml",
+        '[ops.f]\nop = "files.file"\npath = "/srv/app/x"\ncontent = "x"\n'
+        '[ops.d]\nop = "files.directory"\npath = "/srv/app"\n',
+    )
+    assert ids(compile_file(site, CATALOG)) == [("@local", ["d", "f"])]
+    assert ids(compile_file(site, CATALOG, Options(optimized=False))) == [("@local", ["f", "d"])]
+
+
+def test_files_that_cannot_be_read_are_reported_where_the_spec_names_them(
+    tmp_path: Path,
+) -> None:
+    """Includes, modules and secrets files alike (a secrets file used to have no position)."""
+    site = write(
+        tmp_path,
+        "site.toml",
+        'secrets = ["a.toml", "nosecrets.toml"]\ninclude = ["missing.toml"]\n'
+        '[python]\nmodules = ["nomod.py"]\n',
+    )
+    write(tmp_path, "a.toml", 'a = "x"\n')
+    with pytest.raises(SpecError) as e:
+        compile_file(site, CATALOG)
+    no_file = "No such file or directory"
+    assert [(d.code, d.message, d.span) for d in e.value.diagnostics] == [
+        ("file-not-found", f"cannot read {tmp_path / 'nosecrets.toml'}: {no_file}",
+         Span(site, 1, 22, 1, 38)),
+        ("file-not-found", f"cannot read {tmp_path / 'missing.toml'}: {no_file}",
+         Span(site, 2, 12, 2, 26)),
+        ("file-not-found", f"cannot read {tmp_path / 'nomod.py'}: no such file",
+         Span(site, 4, 12, 4, 22)),
+    ]  # fmt: skip
