@@ -46,10 +46,13 @@ def test_a_relative_file_name_is_resolved_first(monkeypatch: pytest.MonkeyPatch)
 
 
 def _raise_through_specops(user_file: str) -> BaseException:
-    """An exception raised in ``user_file``, called from a file inside specops."""
-    user: dict[str, Any] = {}
-    code = "def boom():\n    inner()\n\ndef inner():\n    raise ValueError('boom')\n"
-    exec(compile(code, user_file, "exec"), user)
+    """An exception raised in a helpers.py beside ``user_file``, called from ``user_file``,
+    called from a file inside specops."""
+    helpers: dict[str, Any] = {}
+    code = "\ndef inner():\n    raise ValueError('boom')\n"
+    exec(compile(code, os.path.join(os.path.dirname(user_file), "helpers.py"), "exec"), helpers)
+    user: dict[str, Any] = {"inner": helpers["inner"]}
+    exec(compile("def boom():\n    inner()\n", user_file, "exec"), user)
     lib: dict[str, Any] = {}
     lib_file = os.path.join(SPECOPS, "compiler", "not_a_module.py")
     exec(compile("def call(f):\n    f()\n", lib_file, "exec"), lib)
@@ -67,11 +70,12 @@ def test_user_frames_skip_specops_outermost_first(tmp_path: Path) -> None:
     assert [(Path(f.filename).name, f.name) for f in frames] == [
         ("test_userframes_cases.py", "_raise_through_specops"),
         ("deploy.py", "boom"),
-        ("deploy.py", "inner"),
+        ("helpers.py", "inner"),
     ]
-    assert (frames[-1].filename, frames[-1].lineno) == (user_file, 5)
-    assert where(exc) == f" ({user_file}:5)"  # the innermost
-    assert frame_span(frames[-1]) == Span(user_file, 5, 5, 5, 29)  # raise ValueError('boom')
+    helpers = str(tmp_path / "helpers.py")
+    assert (frames[-1].filename, frames[-1].lineno) == (helpers, 3)
+    assert where(exc) == f" ({helpers}:3)"  # the innermost
+    assert frame_span(frames[-1]) == Span(helpers, 3, 5, 3, 29)  # raise ValueError('boom')
 
 
 def test_an_exception_never_raised_has_no_frames() -> None:
@@ -147,4 +151,4 @@ def test_the_full_traceback_when_asked(
     # every frame, specops' own too
     assert f'  File "{SPECOPS}/compiler/not_a_module.py", line 2, in call' in lines
     assert f'  File "{tmp_path}/d.py", line 2, in boom' in lines
-    assert f'  File "{tmp_path}/d.py", line 5, in inner' in lines
+    assert f'  File "{tmp_path}/helpers.py", line 3, in inner' in lines
