@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
@@ -93,17 +94,12 @@ def _names_hint(scope: Mapping[str, Any]) -> str:
 
 
 def discover(parts: list[Expr], env: Env) -> None:
-    """After a pending fact: evaluate the siblings too, to record their facts, then re-raise."""
-    first: Pending | None = None
+    """After a pending fact: evaluate the siblings too, to record their facts (the caller
+    re-raises the first)."""
     for p in parts:
-        try:
+        # a fact is recorded as wanted; an error is reported once the facts are known
+        with suppress(Pending, SpecError):
             evaluate(p, env)
-        except Pending as e:
-            first = first or e
-        except SpecError:
-            pass  # reported once the facts are known
-    if first is not None:
-        raise first
 
 
 def _children(e: Expr) -> list[Expr]:

@@ -155,11 +155,9 @@ class _BadLiteral(Exception):
 def _unquote(tok: Token) -> str:
     """The value of a quoted string literal (Python's escapes)."""
     try:
-        value = ast.literal_eval(str(tok))
+        value: str = ast.literal_eval(str(tok))  # the grammar only lets quoted strings through
     except (ValueError, SyntaxError, MemoryError) as e:
         raise _BadLiteral(tok, getattr(e, "msg", None) or str(e)) from None
-    if not isinstance(value, str):  # the grammar only lets quoted strings through
-        raise _BadLiteral(tok, "not a string")
     return value
 
 
@@ -290,9 +288,10 @@ WHEN_ERRORS: list[tuple[str, list[str]]] = [
 
 
 def _syntax_error(text: str, e: UnexpectedInput, locate: Locator, start: str) -> SpecError:
-    pos = e.pos_in_stream if e.pos_in_stream is not None else len(text)
-    if isinstance(e, UnexpectedEOF) or (isinstance(e, UnexpectedToken) and e.token.type == "$END"):
-        pos = len(text)
+    end = isinstance(e, UnexpectedEOF) or (
+        isinstance(e, UnexpectedToken) and e.token.type == "$END"
+    )
+    pos = len(text) if end or e.pos_in_stream is None else e.pos_in_stream
     examples = EXPR_ERRORS if start == "template" else WHEN_ERRORS
     try:
         hint = e.match_examples(

@@ -59,7 +59,7 @@ def _fits(size: int) -> None:
 
 def _replace(s: Any, old: Any, new: Any) -> str:
     _need(all(isinstance(x, str) for x in (s, old, new)), "replace takes strings")
-    count = s.count(old) if old else len(s) + 1
+    count = s.count(old)  # '' is counted at every gap: len(s) + 1
     _fits(len(s) + count * (len(new) - len(old)))
     return str(s).replace(old, new)
 

@@ -273,6 +273,8 @@ def test_index_errors(text: str, scope: dict[str, Any], want: Diagnostic) -> Non
         ("1 if true else 2", {}, 1),
         ("1 if false else 2", {}, 2),
         ("1 if s else 2", {"s": Sensitive(False)}, 2),
+        ("a if true else b", {"a": "A", "b": "B"}, "A"),
+        ("a if false else b", {"a": "A", "b": "B"}, "B"),
     ],
 )
 def test_unary_and_conditional(text: str, scope: dict[str, Any], want: Any) -> None:
@@ -634,6 +636,14 @@ def test_a_user_function_that_raises_is_located(exc: Exception, secret: bool, me
         else None
     )
     assert fails("f(x)", scope, {"f": f}) == Diagnostic("bad-call", message, at(0, 4), usage)
+
+
+def test_a_lazy_function_that_refuses_says_why() -> None:
+    """Its arguments are not evaluated before the call, so none is known to be sensitive."""
+    f = Function("f", _raise(ValueError("no")), lazy=True)
+    assert fails("f(s)", {"s": Sensitive(1)}, {"f": f}) == Diagnostic(
+        "bad-call", "f(): no", at(0, 4), None
+    )
 
 
 def test_a_function_without_examples_has_no_usage_hint() -> None:

@@ -206,6 +206,15 @@ def test_a_when_written_with_one_equals_sign() -> None:
     )
 
 
+def test_when_the_hint_matching_fails_the_error_still_comes_out() -> None:
+    """lark's match_examples raises TypeError for some states (it formats a ParserState
+    with %d): the error is given without a hint."""
+    assert refused("${ -[a, b ", template=True) == syntax("unexpected end of expression", 10, 11)
+    assert refused("${ [a, b ", template=True) == syntax(
+        "unexpected end of expression", 9, 10, "close the list with ']'"
+    )
+
+
 def test_an_expression_may_be_as_long_as_the_bound() -> None:
     text = "1" + " " * (MAX_EXPRESSION - 1)
     assert parse_expression(text, at) == Literal(1, 0, 1)
@@ -249,6 +258,16 @@ def test_a_bad_string_literal_says_why(literal: str, why: str) -> None:
     assert refused(text) == syntax(f"bad string literal: {why}", 4, 4 + len(literal))
 
 
+def test_a_bad_literal_at_the_start_is_located_from_the_start() -> None:
+    assert refused("'\\x1'") == syntax(
+        "bad string literal: (unicode error) 'unicodeescape' codec can't decode bytes "
+        "in position 0-2: truncated \\xXX escape",
+        0,
+        5,
+    )
+    assert refused("1" * 4301) == syntax("bad number literal: 4301 digits (at most 4300)", 0, 4301)
+
+
 def test_a_bad_map_key_says_why() -> None:
     assert refused("{'\\x1': 1}") == syntax(
         "bad string literal: (unicode error) 'unicodeescape' codec can't decode bytes "
@@ -278,6 +297,8 @@ HINT = "write ${ name } to insert a value"
         ("{{ x }}", [syntax(JINJA, 0, 7, HINT)]),
         ("a{{x}}b", [syntax(JINJA, 1, 6, HINT)]),
         ("{{ a }} {{ b }}", [syntax(JINJA, 0, 7, HINT)]),
+        ("}} {{ a }}", [syntax(JINJA, 3, 10, HINT)]),
+        ("{{ a }} }}", [syntax(JINJA, 0, 7, HINT)]),
         ("a {{ b", []),
         ("}} {{ a", []),
         ("{ a }", []),

@@ -7,12 +7,16 @@ once at import would be the one the first caller made."""
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from specops.compiler import functions
 from specops.compiler.diagnostics import Diagnostic, SpecError
 from specops.compiler.evaluate import Env, evaluate
 from specops.compiler.expr import parse_expression
@@ -305,6 +309,7 @@ def test_range_is_bounded() -> None:
     [
         ("int('42')", 42),
         ("int(' -7\\n')", -7),
+        ("int('42\\x1f')", 42),  # a separator int() alone refuses, strip() takes
         ("int(3.9)", 3),
         ("int(-3.9)", -3),
         ("int(5)", 5),
@@ -499,6 +504,27 @@ def test_file_up_to_one_mebibyte(tmp_path: Path) -> None:
     (tmp_path / "big.txt").write_text("é" * (MAX_FILE // 2) + "x", "utf-8")
     assert call("file('max.txt')", base=tmp_path) == "é" * (MAX_FILE // 2)
     assert refused("file('big.txt')", base=tmp_path) == "file(): big.txt is larger than 1 MiB"
+
+
+def test_file_is_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    """A controller whose locale is ASCII (LC_ALL=C without UTF-8 mode) reads it the same."""
+    (tmp_path / "a.txt").write_text("é", "utf-8")
+    code = (
+        "import sys; from pathlib import Path; from specops.compiler.functions import builtins; "
+        "print(ascii(builtins(Path(sys.argv[1]), {})['file'].fn('a.txt')))"
+    )
+    env = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
+    root = Path(functions.__file__).parents[2]  # the checkout whose specops is under test
+    r = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert (r.returncode, r.stdout, r.stderr) == (0, "'\\xe9'\n", "")
 
 
 @pytest.mark.parametrize(
