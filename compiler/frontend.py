@@ -190,7 +190,11 @@ def explain_vars(
             if not low.facts.fetch():
                 break
     if scope is None:
-        raise SpecError([diag(m.FACTS_UNAVAILABLE, None, detail="variables kept asking for facts")])
+        unread = target.name in low.facts.dead  # no next round would read it either
+        detail = (
+            f"host {target.name} could not be read" if unread else "variables kept asking for facts"
+        )
+        raise SpecError([diag(m.FACTS_UNAVAILABLE, None, detail=detail)])
     c.check()
     out = []
     for name, origin in scope.origins.items():

@@ -495,7 +495,9 @@ def test_vars_that_keep_asking_for_facts_are_an_error(tmp_path: Path) -> None:
     assert source.rounds == 5
 
 
-def test_vars_of_a_host_whose_facts_cannot_be_read_are_an_error(tmp_path: Path) -> None:
+def test_vars_of_a_host_whose_facts_cannot_be_read_say_so(tmp_path: Path) -> None:
+    """It used to say "variables kept asking for facts"."""
+
     class Nothing:
         def fetch(
             self, requests: Mapping[str, set[FactKey]]
@@ -505,7 +507,7 @@ def test_vars_of_a_host_whose_facts_cannot_be_read_are_an_error(tmp_path: Path) 
     site = write(tmp_path, "site.toml", chained(1))
     with pytest.raises(SpecError) as e:
         explain_vars(site, CATALOG, "@local", Options(facts=Nothing()))
-    assert problems(e) == [("facts-unavailable", 0, "variables kept asking for facts", None)]
+    assert problems(e) == [("facts-unavailable", 0, "host @local could not be read", None)]
 
 
 def test_vars_reading_facts_without_a_source_say_so(tmp_path: Path) -> None:
