@@ -97,6 +97,13 @@ def test_an_inventory_is_read_when_hosts_or_groups_are_declared(text: str, decla
     assert (read(text).inventory is not None) == declared
 
 
+def test_inventory_errors_are_reported_with_the_others() -> None:
+    assert problems("hosts = 5\nzzz = 1\n") == [
+        shape("[hosts] must be a table, not int", at(1, 9, 10)),
+        Diagnostic("unknown-section", 'unknown top-level key "zzz"', at(2, 1, 4), SECTIONS_HINT),
+    ]
+
+
 # -- [python] and secrets ----------------------------------------------------------------
 
 
