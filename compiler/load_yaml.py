@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,12 +49,18 @@ MAX_NODES = 100_000
 Pos = tuple[int, int]  # ruamel's 0-based (line, column)
 
 _CORE = "tag:yaml.org,2002:"
-_NUMBER_TAGS = {f"{_CORE}int", f"{_CORE}float"}
+# What a plain scalar ruamel builds as a number or a date looks like, by its resolved tag.
+_LOOKS_LIKE = {
+    f"{_CORE}int": "a number",
+    f"{_CORE}float": "a number",
+    f"{_CORE}timestamp": "a date",
+}
 _BARE_ERRORS = (ValueError, KeyError, TypeError, IndexError)
 _SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null")}
 _TAG_HINT = "spec files use plain YAML values; the tags allowed are !!str, !!int, !!float, \
 !!bool, !!null, !!map and !!seq"
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")  # as ruamel counts lines
+_DIRECTIVE = re.compile(r"^%YAML[ \t]+(\S+)", re.MULTILINE)
 
 # ruamel's problem text -> a hint at the usual fix (the table can grow by example).
 _HINTS: list[tuple[str, str]] = [
@@ -164,6 +171,14 @@ def _scan_events(text: str, file: str) -> _Events:
                     found.flow_ends[done.start] = _pos(event.end_mark)
     except YAMLError as e:
         raise SpecError([*problems, _yaml_error(e, text, file, found)]) from None
+    except AssertionError:  # ruamel asserts on a %YAML 1.x other than 1.1 and 1.2
+        m = next((m for m in _DIRECTIVE.finditer(text) if m[1] not in ("1.1", "1.2")), None)
+        if m is None:
+            raise
+        detail = f"YAML {m[1]} is not supported; spec files are YAML 1.2"
+        span = _point(file, _offset_pos(text, m.start()))
+        bad = diag(YAML_UNSUPPORTED, span, detail=detail, hint="remove the %YAML line")
+        raise SpecError([*problems, bad]) from None
     if problems:
         raise SpecError(problems)
     return found
@@ -244,7 +259,9 @@ def _yaml_error(e: YAMLError, text: str, file: str, events: _Events) -> Diagnost
     where = problem_at or context_at
     span = _point(file, where) if where is not None else None
     if isinstance(e, DuplicateKeyError) and problem_at is not None:
-        key = events.key_text.get(problem_at) or _quoted(str(e.problem)) or "?"
+        key = events.key_text.get(problem_at)  # "" for a repeated empty key
+        if key is None:  # a list or mapping as a key: as ruamel writes it
+            key = _quoted(str(e.problem)) or "?"
         first = events.first_key.get(problem_at)
         notes = []
         if first is not None:
@@ -268,18 +285,20 @@ def _mark(text: str, mark: Any) -> Pos | None:
 
 
 def _unreadable(text: str, file: str, err: Exception) -> Diagnostic:
-    """ruamel raised a bare Python error building a value (``-_``, ``0x_``): find the value."""
+    """ruamel raised a bare Python error building a value (``-_``, ``0x_``, ``2020-02-30``):
+    find the value."""
     resolver = YAML(typ="rt").resolver
     for event in YAML(typ="rt").parse(text):
         if not isinstance(event, ev.ScalarEvent) or event.style or event.tag:
-            continue  # only plain, untagged scalars are read as numbers
-        if str(resolver.resolve(ScalarNode, event.value, (True, False))) not in _NUMBER_TAGS:
+            continue  # only plain, untagged scalars are read as numbers or dates
+        looks_like = _LOOKS_LIKE.get(str(resolver.resolve(ScalarNode, event.value, (True, False))))
+        if looks_like is None:
             continue
         try:
             YAML(typ="rt").load(f"v: {event.value}")
         except _BARE_ERRORS:
             span = _span(file, _pos(event.start_mark), _pos(event.end_mark))
-            detail = f'"{event.value}" looks like a number but is not one'
+            detail = f'"{event.value}" looks like {looks_like} but is not one'
             hint = f'quote it to keep it as text: "{event.value}"'
             return diag(YAML_SYNTAX, span, detail=detail, hint=hint)
         except YAMLError:
@@ -441,7 +460,7 @@ _KINDS: list[tuple[type | tuple[type, ...], str]] = [
     ((ScalarBoolean, bool), "a boolean"),  # before int, which they extend
     ((int, float), "a number"),
     ((tuple, list), "a list"),
-    (dict, "a mapping"),
+    (Mapping, "a mapping"),  # a mapping as a key is ruamel's CommentedKeyMap, not a dict
     (dt.date, "a date"),
 ]
 
