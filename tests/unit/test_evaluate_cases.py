@@ -605,37 +605,39 @@ def test_a_builtin_refusing_its_arguments_is_a_bad_call(
     assert fails(text, scope) == Diagnostic("bad-call", message, at(0, len(text)), hint)
 
 
+USAGE = "for example: f(1)"
+
+
 @pytest.mark.parametrize(
-    ("exc", "secret", "message"),
+    ("exc", "secret", "message", "hint"),
     [
-        (TypeError(), False, "f(): TypeError"),
-        (KeyError("k"), False, "f(): 'k'"),
-        (OverflowError("too big"), False, "f(): too big"),
+        (TypeError(), False, "f(): TypeError", USAGE),
+        (KeyError("k"), False, "f(): 'k'", USAGE),
+        (OverflowError("too big"), False, "f(): too big", USAGE),
         (
             ValueError("v"),
             True,
             "f(): ValueError (its message is hidden: an argument is sensitive)",
+            USAGE,
         ),
-        (RuntimeError("disk on fire"), False, "f(): it raised RuntimeError: disk on fire"),
-        (RuntimeError(), False, "f(): it raised RuntimeError"),
+        (RuntimeError("disk on fire"), False, "f(): it raised RuntimeError: disk on fire", None),
+        (RuntimeError(), False, "f(): it raised RuntimeError", None),
         (
             RuntimeError("s3cret"),
             True,
             "f(): it raised RuntimeError: "
             "RuntimeError (its message is hidden: an argument is sensitive)",
+            None,
         ),
     ],
 )
-def test_a_user_function_that_raises_is_located(exc: Exception, secret: bool, message: str) -> None:
-    """Expected errors get the usage hint; anything else names its type, never a traceback."""
+def test_a_user_function_that_raises_is_located(
+    exc: Exception, secret: bool, message: str, hint: str | None
+) -> None:
+    """Refused arguments get the usage hint; anything else names its type, never a traceback."""
     f = Function("f", _raise(exc), examples=(("f(1)", "2"),))
     scope = {"x": Sensitive(1) if secret else 1}
-    usage = (
-        "for example: f(1)"
-        if isinstance(exc, TypeError | ValueError | KeyError | OverflowError)
-        else None
-    )
-    assert fails("f(x)", scope, {"f": f}) == Diagnostic("bad-call", message, at(0, 4), usage)
+    assert fails("f(x)", scope, {"f": f}) == Diagnostic("bad-call", message, at(0, 4), hint)
 
 
 def test_a_lazy_function_that_refuses_says_why() -> None:

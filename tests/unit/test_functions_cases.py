@@ -1,8 +1,8 @@
 """The built-in functions as a spec calls them: results, refusals with their exact
 message, and the size bounds that keep a spec from building a huge value.
 
-Every test builds the functions itself (``builtins()`` inside the test): a table made
-once at import would be the one the first caller made."""
+Every test builds the functions itself (``builtins()`` inside the test): a table built
+at import is built before a mutation run picks its mutant, so it would never test one."""
 
 from __future__ import annotations
 
