@@ -3,6 +3,9 @@ located diagnostic for what does not parse."""
 
 from __future__ import annotations
 
+import ast
+from typing import Any
+
 import pytest
 
 from specops.compiler.diagnostics import Diagnostic, SpecError
@@ -266,6 +269,21 @@ def test_a_bad_literal_at_the_start_is_located_from_the_start() -> None:
         5,
     )
     assert refused("1" * 4301) == syntax("bad number literal: 4301 digits (at most 4300)", 0, 4301)
+
+
+def test_a_literal_error_without_a_message_attribute_is_told_by_its_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Older Pythons refused a NUL byte with a ValueError, which has no .msg (newer ones
+    raise SyntaxError): its text is the detail."""
+
+    def refuse(text: str) -> Any:
+        raise ValueError("source code string cannot contain null bytes")
+
+    monkeypatch.setattr(ast, "literal_eval", refuse)
+    assert refused("'a'") == syntax(
+        "bad string literal: source code string cannot contain null bytes", 0, 3
+    )
 
 
 def test_a_bad_map_key_says_why() -> None:

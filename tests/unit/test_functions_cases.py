@@ -509,6 +509,8 @@ def test_file_up_to_one_mebibyte(tmp_path: Path) -> None:
 def test_file_is_utf8_whatever_the_locale(tmp_path: Path) -> None:
     """A controller whose locale is ASCII (LC_ALL=C without UTF-8 mode) reads it the same."""
     (tmp_path / "a.txt").write_text("é", "utf-8")
+    # read here too: a mutation run only runs the tests that call builtins() themselves
+    assert call("file('a.txt')", base=tmp_path) == "é"
     code = (
         "import sys; from pathlib import Path; from specops.compiler.functions import builtins; "
         "print(ascii(builtins(Path(sys.argv[1]), {})['file'].fn('a.txt')))"
