@@ -361,17 +361,23 @@ def test_mount_effects_predict_fstab_the_mount_and_its_directory() -> None:
 def test_mount_effects_keep_an_existing_mount_and_directory() -> None:
     a = MountArgs(path="/data", source="/dev/vdb1", fstype="ext4", options="noatime")
     f = mount_facts({"/data": Mount("/dev/vdb1", "ext4", "rw")}, DIR, "/data")
-    got = MOUNT.effects(a, f)
-    assert got[Mounts.ref()] == {"/data": Mount("/dev/vdb1", "ext4", "rw")}
-    assert FileInfo.ref(path="/data") not in got
+    new = FSTAB_TEXT + b"/dev/vdb1 /data ext4 noatime 0 0\n"
+    assert MOUNT.effects(a, f) == {
+        FileContent.ref(path="/etc/fstab"): Content(sha(new), new),
+        FileInfo.ref(path="/etc/fstab"): FileStat("file", "0644", "root", "root", len(new)),
+        Mounts.ref(): {"/data": Mount("/dev/vdb1", "ext4", "rw")},
+    }
 
 
 def test_mount_effects_of_an_fstab_only_entry_leave_the_mounts() -> None:
     a = MountArgs(path="/data", mounted=False)
     f = mount_facts({}, None, "/data")
-    got = MOUNT.effects(a, f)
-    assert got[Mounts.ref()] == {}
-    assert FileInfo.ref(path="/data") not in got
+    new = FSTAB_TEXT + b"none /data auto defaults 0 0\n"
+    assert MOUNT.effects(a, f) == {
+        FileContent.ref(path="/etc/fstab"): Content(sha(new), new),
+        FileInfo.ref(path="/etc/fstab"): FileStat("file", "0644", "root", "root", len(new)),
+        Mounts.ref(): {},
+    }
 
 
 def test_mount_effects_of_an_absent_mount_unmount_it() -> None:
@@ -380,7 +386,10 @@ def test_mount_effects_of_an_absent_mount_unmount_it() -> None:
     got = MOUNT.effects(a, mount_facts(before, DIR, "/data"))
     assert got[Mounts.ref()] == {"/": Mount("/dev/vda1", "ext4", "rw")}
     assert got[FileContent.ref(path="/etc/fstab")] == Content(sha(FSTAB_TEXT), FSTAB_TEXT)
-    assert len(before) == 2
+    assert before == {  # the facts are not changed
+        "/data": Mount("/dev/vdb1", "ext4", "rw"),
+        "/": Mount("/dev/vda1", "ext4", "rw"),
+    }
     assert MOUNT.effects(a, mount_facts({}, DIR, "/data"))[Mounts.ref()] == {}
 
 

@@ -204,7 +204,12 @@ def test_the_right_link_with_a_stale_etc_timezone_rewrites_only_the_file() -> No
         'chmod --reference /etc/timezone "$t" && chown --reference /etc/timezone "$t" && '
         'mv -f -- "$t" /etc/timezone ; } || { rm -f -- "$t"; exit 1; }'
     ]
-    assert TZ.plan(TimezoneArgs("Europe/Paris"), tz_facts(link_to(PARIS), file(1), None)) != []
+    (change,) = TZ.plan(TimezoneArgs("Europe/Paris"), tz_facts(link_to(PARIS), file(1), None))
+    assert [c.display() for c in change.commands] == [
+        "t=$(mktemp -- /etc/.timezone.specops-XXXXXXXX ) && "
+        f'{{ printf %s {PARIS_B64} | base64 -d > "$t" && chmod 0644 "$t" && '
+        'mv -f -- "$t" /etc/timezone ; } || { rm -f -- "$t"; exit 1; }'
+    ]
 
 
 def test_the_right_link_and_file_need_nothing() -> None:

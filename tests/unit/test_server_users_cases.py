@@ -381,9 +381,19 @@ def test_sudoers_as_declared_need_nothing_and_a_loose_mode_is_fixed_after_a_chec
     ok = FileStat("file", "0440", "root", "root", len(data))
     assert SUDOERS.plan(a, sudo_facts(path, ok, data)) == []
     loose = FileStat("file", "0644", "root", "root", len(data))
-    changes = SUDOERS.plan(a, sudo_facts(path, loose, data))
-    assert [c.summary for c in changes] == ["mode 0644 → 0440"]
-    assert [c.display() for c in changes[0].commands][1:] == [f"chmod 0440 {path}"]
+    payload = base64.b64encode(data).decode()
+    assert [c.to_json() for c in SUDOERS.plan(a, sudo_facts(path, loose, data))] == [
+        {
+            "action": "update",
+            "summary": "mode 0644 → 0440",
+            "commands": [
+                f'v=$(mktemp) && printf %s {payload} | base64 -d > "$v" && if visudo -cqf "$v"; '
+                'then rm -f "$v"; else rm -f "$v"; echo \'sudoers rules rejected by visudo\' '
+                ">&2; exit 1; fi",
+                f"chmod 0440 {path}",
+            ],
+        }
+    ]
 
 
 def test_sudoers_effects() -> None:
