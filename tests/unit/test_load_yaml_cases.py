@@ -7,6 +7,9 @@ Each test loads its own text (no shared fixture), so every test runs the convert
 from __future__ import annotations
 
 import datetime as dt
+import inspect
+import sys
+from collections.abc import Iterator
 
 import pytest
 
@@ -76,6 +79,7 @@ DOC = "\n".join(
 
 def test_every_value_of_a_block_document_is_located() -> None:
     doc = load_yaml(DOC, F)
+    assert (doc.file, doc.text, doc.format) == (F, DOC, "yaml")
     assert doc.data == {
         "title": "Spec",
         "ops": {"app": {"mode": "0755", "tags": ["a", {"k": "v"}, None]}},
@@ -143,6 +147,20 @@ def test_a_block_scalar_ends_at_its_last_text() -> None:
     doc = load_yaml("a: >-\n  x\n  yz\n\n\nb: 1\n", F)
     assert doc.data == {"a": "x yz", "b": 1}
     assert doc.spans[("a",)] == Span(F, 1, 4, 3, 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("a: |\n  x\n  yz\nb: 1\n", Span(F, 1, 4, 3, 5)),
+        ("long_key: |\n  x\n", Span(F, 1, 11, 2, 4)),
+    ],
+    ids=["next-key-right-after", "value-column-past-the-end-line"],
+)
+def test_a_block_scalar_is_trimmed_to_its_last_line(text: str, span: Span) -> None:
+    doc = load_yaml(text, F)
+    (path, *_) = doc.data
+    assert doc.spans[(path,)] == span
 
 
 def test_a_block_sequence_ends_where_its_last_located_item_ends() -> None:
@@ -276,7 +294,10 @@ def test_tags_that_are_refused(text: str, want: Diagnostic) -> None:
 
 
 def test_tags_that_agree_with_the_value() -> None:
-    text = "a: !!map {k: 1}\nb: !!seq [1]\nc: !!float 1\nd: !!bool true\ne: !!null ~\nf: !!str 1\n"
+    text = (
+        "a: !!map {k: 1}\nb: !!seq [1]\nc: !!float 1\nd: !!bool true\ne: !!null ~\n"
+        "f: !!str 1\ng: ! 2\n"
+    )
     assert load_yaml(text, F).data == {
         "a": {"k": 1},
         "b": [1],
@@ -284,6 +305,7 @@ def test_tags_that_agree_with_the_value() -> None:
         "d": True,
         "e": None,
         "f": "1",
+        "g": 2,  # ruamel reads the non-specific tag "!" as no tag
     }
 
 
@@ -318,6 +340,17 @@ def test_every_refused_version_is_reported() -> None:
             "YAML 1.3 is not supported; spec files are YAML 1.2",
             at(5, 1, 2),
             "remove the %YAML line",
+        ),
+    ]
+
+
+def test_problems_of_the_first_document_are_kept_when_a_second_starts() -> None:
+    assert errors("a: !foo 1\n---\nb: 2\n") == [
+        unsupported("the tag !foo is not supported", at(1, 4, 5), TAG_HINT),
+        unsupported(
+            "a spec file holds one YAML document, and this starts a second",
+            at(2, 1, 2),
+            "remove the '---' line, or move the second document to its own file",
         ),
     ]
 
@@ -441,6 +474,8 @@ def test_a_key_repeated_with_a_tag_is_a_duplicate() -> None:
     ("text", "key", "span", "first"),
     [
         ("a: 1\nb: 2\na: 3\n", "a", at(3, 1, 2), at(1, 1, 2)),
+        ("a: 1\nb: 2\nb: 3\n", "b", at(3, 1, 2), at(2, 1, 2)),
+        ("a: b\nb: 1\nb: 2\n", "b", at(3, 1, 2), at(2, 1, 2)),
         ("x:\n  key: &v 1\n  key: 2\n", "key", at(3, 3, 6), at(2, 3, 6)),
         ("{'a b': 1, \"a b\": 2}", "a b", at(1, 12, 17), at(1, 2, 7)),
         ("'': 1\n'': 2\n", "", at(2, 1, 3), at(1, 1, 3)),
@@ -451,6 +486,12 @@ def test_a_duplicate_key_is_located_with_its_first_twin(
 ) -> None:
     assert error(text) == Diagnostic(
         "yaml-duplicate-key", f'duplicate key "{key}"', span, ONCE, (("first defined here", first),)
+    )
+
+
+def test_an_alias_inside_its_own_anchor() -> None:
+    assert error("a: &x [1, *x]\n") == unsupported(
+        "the alias *x refers to a collection that contains it", at(1, 11, 12)
     )
 
 
@@ -512,6 +553,24 @@ def test_nesting_deeper_than_100_is_refused_where_it_gets_too_deep() -> None:
     assert error("".join("  " * i + "k:\n" for i in range(105))) == unsupported(
         DEEP, at(101, 201, 202)
     )
+
+
+@pytest.fixture
+def shallow_stack() -> Iterator[None]:
+    """A caller with little stack left: ruamel's recursive composer runs out of it."""
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack()) + 100)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(before)
+
+
+@pytest.mark.usefixtures("shallow_stack")
+def test_running_out_of_stack_is_reported_as_nesting_at_the_deepest_point() -> None:
+    assert error("a: " + "[" * 99 + "]" * 99) == unsupported(DEEP, at(1, 102, 103))
+    twice = "a: " + "[" * 99 + "]" * 99 + "\nb: " + "[" * 99 + "]" * 99
+    assert error(twice) == unsupported(DEEP, at(1, 102, 103))  # the first one that deep
 
 
 def test_nesting_through_an_alias_is_counted_at_the_anchor() -> None:
