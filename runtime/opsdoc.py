@@ -14,9 +14,9 @@ import inspect
 from typing import Any
 
 from specops.compiler.catalog import Catalog, OpType, type_name
+from specops.runtime.core.fact import Fact
 
 from .catalog import CATALOG
-from .facts import Fact
 
 INTRO = """\
 # Operations

@@ -25,15 +25,15 @@ from specops.compiler.ir import Program
 from specops.compiler.pydeploy import HostInfo, current
 from specops.compiler.values import Sensitive
 from specops.runtime.catalog import CATALOG
-from specops.runtime.command import raw, sh
-from specops.runtime.executor import Runner
-from specops.runtime.fact_source import HostFactSource
-from specops.runtime.facts import Fact, FactRef, Facts
-from specops.runtime.host_facts import SPEC_FACTS
-from specops.runtime.operation import Action, Change, Operation, PlanError
-from specops.runtime.operation import register as operation
-from specops.runtime.outcomes import HostPlan, HostResult
-from specops.runtime.pool import Pool
+from specops.runtime.core.command import raw, sh
+from specops.runtime.core.fact import Fact, FactRef, Facts
+from specops.runtime.core.operation import Action, Change, Operation, PlanError
+from specops.runtime.core.operation import register as operation
+from specops.runtime.engine.executor import Runner
+from specops.runtime.engine.fact_source import HostFactSource
+from specops.runtime.engine.outcomes import HostPlan, HostResult
+from specops.runtime.engine.pool import Pool
+from specops.runtime.spec_facts import SPEC_FACTS
 
 try:
     __version__ = version("specops")

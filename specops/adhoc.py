@@ -10,7 +10,7 @@ TARGETS is a comma list of ``@local``, ``user@host:port``, ``@docker/NAME``,
 group names and globs of that inventory (``compiler/targets.py``). An op goes
 through the same catalog validation, IR, optimizer and executor as a spec
 (``compiler/adhoc.py``); a command or a fact read goes straight to the
-connectors (``runtime/fanout.py``). Mistakes are diagnostics with a caret in
+connectors (``runtime/engine/fanout.py``). Mistakes are diagnostics with a caret in
 the command line. Exit codes are the CLI's: 0 ok, 1 a user error, 3 some host
 failed, 4 some host was unreachable (and none failed).
 """
@@ -42,10 +42,10 @@ from specops.compiler.terminal import printable
 from specops.exitcodes import Exit, apply_exit, plan_exit
 from specops.runtime.catalog import CATALOG
 from specops.runtime.connectors import become
-from specops.runtime.executor import Runner
-from specops.runtime.facts import Fact, FactRef
-from specops.runtime.fanout import CommandOutcome, FactsOutcome, read_facts, run_command
-from specops.runtime.render import plan_json, print_plan, print_results, results_json
+from specops.runtime.core.fact import Fact, FactRef
+from specops.runtime.engine.executor import Runner
+from specops.runtime.engine.fanout import CommandOutcome, FactsOutcome, read_facts, run_command
+from specops.runtime.engine.render import plan_json, print_plan, print_results, results_json
 
 COMMANDS = ("run", "facts")
 

@@ -32,15 +32,21 @@ from specops.compiler.schema import spec_schema
 from specops.compiler.scope import parse_var
 from specops.compiler.terminal import printable
 from specops.exitcodes import Exit, apply_exit, plan_exit
-from specops.runtime import planfile
 from specops.runtime.catalog import CATALOG
-from specops.runtime.events import Events, Progress
-from specops.runtime.executor import Runner
-from specops.runtime.fact_source import HostFactSource
-from specops.runtime.host_facts import SPEC_FACTS
-from specops.runtime.outcomes import HostPlan, HostResult
-from specops.runtime.pool import Pool
-from specops.runtime.render import plan_json, print_plan, print_results, print_stats, results_json
+from specops.runtime.engine import planfile
+from specops.runtime.engine.events import Events, Progress
+from specops.runtime.engine.executor import Runner
+from specops.runtime.engine.fact_source import HostFactSource
+from specops.runtime.engine.outcomes import HostPlan, HostResult
+from specops.runtime.engine.pool import Pool
+from specops.runtime.engine.render import (
+    plan_json,
+    print_plan,
+    print_results,
+    print_stats,
+    results_json,
+)
+from specops.runtime.spec_facts import SPEC_FACTS
 
 
 def _parser() -> argparse.ArgumentParser:

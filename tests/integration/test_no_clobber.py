@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from specops.compiler.ir import Connection, HostProgram, Program
 from specops.runtime.catalog import CATALOG
 from specops.runtime.connectors import ChrootConnector
-from specops.runtime.executor import Runner
-from specops.runtime.outcomes import Status
+from specops.runtime.engine.executor import Runner
+from specops.runtime.engine.outcomes import Status
 from tests import roots
 from tests.unit.test_executor import node
 

@@ -24,7 +24,7 @@ from specops.compiler.frontend import Options, compile_file
 from specops.compiler.ir import Program
 from specops.compiler.optimize import optimize
 from specops.runtime.catalog import CATALOG
-from specops.runtime.outcomes import Status
+from specops.runtime.engine.outcomes import Status
 from tests.sshd import SshFleet
 
 pytestmark = pytest.mark.fleet

@@ -15,7 +15,7 @@ from specops.compiler.inventory import parse_ssh_target
 from specops.compiler.ir import LOCAL, Connection
 from specops.runtime.catalog import CATALOG  # noqa: F401  (registers every fact)
 from specops.runtime.connectors import connect
-from specops.runtime.facts import Fact
+from specops.runtime.core.fact import Fact
 from tests.fixtures import ROOT, save, to_json
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from specops.runtime.catalog import CATALOG  # noqa: F401  (registers every fact)
-from specops.runtime.facts import Fact
+from specops.runtime.core.fact import Fact
 from tests.fixtures import UPDATE, cases, fact_type, from_json, load, save, to_json
 
 CASES = cases("facts")

@@ -1,4 +1,4 @@
-"""The operation base (runtime/operation.py): changes as JSON, shared argument helpers,
+"""The operation base (runtime/core/operation.py): changes as JSON, shared argument helpers,
 the defaults every op inherits, and what ``register`` puts into the catalog."""
 
 from __future__ import annotations
@@ -11,19 +11,12 @@ from dataclasses import dataclass
 import pytest
 
 from specops.compiler.catalog import Catalog, PathAttrs
-from specops.runtime import operation
-from specops.runtime.command import sh
-from specops.runtime.facts import Facts
-from specops.runtime.operation import (
-    Action,
-    Change,
-    Operation,
-    _source,
-    attrs_of,
-    check_one_line,
-    register,
-)
-from specops.runtime.reach import ANYTHING, NOTHING
+from specops.runtime.core import operation
+from specops.runtime.core.command import sh
+from specops.runtime.core.fact import Facts
+from specops.runtime.core.operation import Action, Change, Operation, _source, attrs_of, register
+from specops.runtime.core.reach import ANYTHING, NOTHING
+from specops.runtime.core.words import check_one_line
 
 # -- changes --------------------------------------------------------------------------
 

@@ -13,10 +13,10 @@ from specops.compiler.ir import LOCAL, HostProgram, OpNode, Program
 from specops.compiler.optimize import optimize
 from specops.runtime.catalog import CATALOG
 from specops.runtime.connectors import LocalConnector
-from specops.runtime.executor import Runner, needed_facts
-from specops.runtime.operation import Action, Change
-from specops.runtime.outcomes import HostPlan, OpPlan, Status
-from specops.runtime.script import read_results
+from specops.runtime.core.operation import Action, Change
+from specops.runtime.engine.executor import Runner, needed_facts
+from specops.runtime.engine.outcomes import HostPlan, OpPlan, Status
+from specops.runtime.engine.script import read_results
 
 
 def node(i: str, kind: str, **args: object) -> OpNode:

@@ -1,4 +1,4 @@
-"""The fact machinery (runtime/facts.py): names, references, the Facts mapping, the one
+"""The fact machinery (runtime/core/fact.py): names, references, the Facts mapping, the one
 batched read (script, splitting, gather) and guards, on plain data and a real local shell."""
 
 from __future__ import annotations
@@ -11,22 +11,21 @@ from typing import Any
 
 import pytest
 
-from specops.runtime.command import Command, sh
 from specops.runtime.connectors import FakeConnector, LocalConnector, Result
-from specops.runtime.facts import (
+from specops.runtime.core.command import Command, sh
+from specops.runtime.core.fact import (
     Fact,
     FactError,
     FactRef,
     Facts,
     Guess,
     batch_script,
-    gather,
     guard,
     split_batch,
 )
-from specops.runtime.files_facts import FileInfo
-from specops.runtime.server import CommandStatus
-from specops.runtime.server_facts import Hostname, HostnameState, Sysctl
+from specops.runtime.engine.gather import gather
+from specops.runtime.facts.files import FileInfo
+from specops.runtime.facts.server import CommandStatus, Hostname, HostnameState, Sysctl
 
 
 @contextmanager

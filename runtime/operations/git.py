@@ -1,0 +1,231 @@
+"""git: git.repo (a checkout at a ref) and git.config (one option).
+
+A checkout is detached at the commit its ref names, so "where is it" has one
+answer: the commit. The plan reads the checkout's HEAD and asks the remote
+what the ref points at (``git ls-remote``, read-only); the apply fetches and
+resolves the ref again on the host, so it lands on what the remote says then.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from specops.compiler.catalog import arg
+from specops.runtime.core.command import Command, raw, sh
+from specops.runtime.core.fact import Fact, FactRef, Facts
+from specops.runtime.core.operation import Action, Change, Operation, PlanError, register
+from specops.runtime.core.reach import Reach, of_paths
+from specops.runtime.core.words import check_absolute
+
+SHA = re.compile(r"^[0-9a-f]{40}$")
+
+
+@dataclass(frozen=True)
+class Checkout:
+    commit: str
+    remote: str  # url of origin
+    dirty: bool  # tracked files changed
+
+
+class Head(Fact[Checkout | None]):
+    """HEAD commit, origin URL and dirtiness of a git checkout; None if it is not one."""
+
+    @classmethod
+    def command(cls, **params: str) -> Command:
+        p = params["path"]
+        return sh(
+            raw("if command -v git >/dev/null && [ -d"), f"{p}/.git", raw("]; then"),
+            raw("git -C"), p, raw("rev-parse HEAD;"),
+            raw("git -C"), p, raw("config --get remote.origin.url;"),
+            raw("if git -C"), p, raw("diff --quiet HEAD 2>/dev/null;"),
+            raw("then echo clean; else echo dirty; fi;"),
+            raw("else echo absent; fi"),
+        )  # fmt: skip
+
+    @classmethod
+    def parse(cls, output: str) -> Checkout | None:
+        lines = [x.strip() for x in output.splitlines()]
+        if not lines or lines[0] == "absent":
+            return None
+        if len(lines) == 2:  # no origin configured
+            lines.insert(1, "")
+        return Checkout(lines[0], lines[1], lines[2] == "dirty")
+
+
+class Remote(Fact[str | None]):
+    """The commit a ref names on a remote (``git ls-remote``): '' if none, None if no git."""
+
+    @classmethod
+    def command(cls, **params: str) -> Command:
+        return sh(
+            raw("if command -v git >/dev/null; then GIT_TERMINAL_PROMPT=0 git ls-remote --"),
+            params["url"], params["ref"], f"refs/tags/{params['ref']}^{{}}",
+            raw("2>/dev/null | head -n 50; true; else echo @@nogit; fi"),
+        )  # fmt: skip
+
+    @classmethod
+    def parse(cls, output: str) -> str | None:
+        if output.strip() == "@@nogit":
+            return None
+        refs: dict[str, str] = {}
+        for line in output.splitlines():
+            sha, sep, name = line.partition("\t")
+            if sep:
+                refs[name.strip()] = sha.strip()
+        for name, sha in refs.items():
+            if name.endswith("^{}"):
+                return sha  # an annotated tag: the commit it points to
+        for name in ("HEAD", *sorted(refs)):
+            if name in refs:
+                return refs[name]
+        return ""
+
+
+@dataclass(frozen=True)
+class RepoArgs:
+    url: str = arg(doc="The repository to clone (any URL git understands).")
+    path: str = arg(doc="Where the checkout goes.", check=check_absolute)
+    ref: str = arg("HEAD", doc="Branch, tag or full commit id to check out.")
+    force: bool = arg(False, doc="Discard local changes to tracked files instead of refusing.")
+
+
+def _checkout(a: RepoArgs) -> Command:
+    """Fetch and detach at the ref, resolved on the host at apply time."""
+    ref = a.ref
+    return sh(
+        raw("git -C"), a.path, raw("fetch --quiet --tags --force origin &&"),
+        raw("c=$(git -C"), a.path, raw("rev-parse --verify -q"), f"origin/{ref}^{{commit}}",
+        raw("|| git -C"), a.path, raw("rev-parse --verify"), f"{ref}^{{commit}}", raw(") &&"),
+        raw("git -C"), a.path, raw("checkout --quiet --force --detach \"$c\""),
+    )  # fmt: skip
+
+
+@register
+class Repo(Operation[RepoArgs]):
+    """Ensure a git checkout of a repository at a branch, tag or commit (detached HEAD).
+
+    Needs git on the host (it may be installed earlier in the same run). Local
+    changes to tracked files make the op fail unless ``force = true``.
+    Example: ``[ops.app] op = "git.repo"  url = "https://example.org/app.git"
+    path = "/srv/app"  ref = "v1.4.2"``
+    """
+
+    kind = "git.repo"
+    Args = RepoArgs
+    identity = ("path",)
+    resource = "path"
+    container = True
+    tree = True
+
+    def reach(self, a: RepoArgs) -> Reach:
+        return of_paths(a.path)
+
+    def facts(self, a: RepoArgs) -> list[FactRef[Any]]:
+        refs: list[FactRef[Any]] = [Head.ref(path=a.path)]
+        if not SHA.match(a.ref):
+            refs.append(Remote.ref(url=a.url, ref=a.ref))
+        return refs
+
+    def _want(self, a: RepoArgs, f: Facts) -> str | None:
+        return a.ref if SHA.match(a.ref) else f[Remote.ref(url=a.url, ref=a.ref)]
+
+    def plan(self, a: RepoArgs, f: Facts) -> list[Change]:
+        head = f[Head.ref(path=a.path)]
+        want = self._want(a, f)
+        if want == "":
+            raise PlanError(f"{a.ref!r} is not a branch or tag of {a.url}")
+        if head is None:
+            clone = sh("git", "clone", "--quiet", "--", a.url, a.path)
+            return [
+                Change(
+                    Action.CREATE, f"clone {a.url} at {a.ref} into {a.path}", (clone, _checkout(a))
+                )
+            ]
+        if head.remote and head.remote != a.url:
+            raise PlanError(f"{a.path} is a clone of {head.remote}, not {a.url}")
+        if want is not None and head.commit == want:
+            return []
+        if head.dirty and not a.force:
+            raise PlanError(f"{a.path} has local changes (force = true discards them)")
+        to = want[:12] if want else a.ref
+        return [
+            Change(
+                Action.UPDATE,
+                f"check out {a.ref} ({head.commit[:12]} → {to}) in {a.path}",
+                (_checkout(a),),
+            )
+        ]
+
+    def effects(self, a: RepoArgs, f: Facts) -> Mapping[FactRef[Any], Any]:
+        return {Head.ref(path=a.path): Checkout(self._want(a, f) or "(new)", a.url, False)}
+
+
+class Config(Fact[str | None]):
+    """One git option from a config file (--system, or a repository's); None when unset."""
+
+    @classmethod
+    def command(cls, **params: str) -> Command:
+        repo = params.get("repo")
+        git = (
+            sh("git", "-C", repo, "config", "--local") if repo else sh("git", "config", "--system")
+        )
+        return (
+            sh(raw("if command -v git >/dev/null && v=$("))
+            + git
+            + sh(raw("--get --"), params["name"], raw("); then printf 'value:%s\\n' \"$v\";"))
+            + sh(raw("else echo unset; fi"))
+        )
+
+    @classmethod
+    def parse(cls, output: str) -> str | None:
+        text = output.rstrip("\n")
+        return text[6:] if text.startswith("value:") else None
+
+
+def check_option(v: Any) -> str | None:
+    ok = isinstance(v, str) and re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*(\.[^\s=]+)+", v)
+    return None if ok else f"{v!r} is not section.key"
+
+
+@dataclass(frozen=True)
+class ConfigArgs:
+    name: str = arg(doc="Option, e.g. user.email or safe.directory.", check=check_option)
+    value: str = arg(doc="Its value.")
+    repo: str | None = arg(
+        None, doc="A checkout whose own config to change; default: --system.", check=check_absolute
+    )
+
+
+@register
+class GitConfig(Operation[ConfigArgs]):
+    """Ensure a git option in the system config (/etc/gitconfig) or a checkout's config.
+
+    Example: ``[ops.safe] op = "git.config"  name = "safe.directory"  value = "/srv/app"``
+    """
+
+    kind = "git.config"
+    Args = ConfigArgs
+    identity = ("repo", "name")
+    refers = (("repo", "path"),)
+
+    def _ref(self, a: ConfigArgs) -> FactRef[str | None]:
+        return Config.ref(name=a.name, repo=a.repo or "")
+
+    def facts(self, a: ConfigArgs) -> list[FactRef[Any]]:
+        return [self._ref(a)]
+
+    def plan(self, a: ConfigArgs, f: Facts) -> list[Change]:
+        cur = f[self._ref(a)]
+        if cur == a.value:
+            return []
+        where = ["--system"] if not a.repo else ["--local"]
+        git = sh("git", "-C", a.repo, "config") if a.repo else sh("git", "config")
+        cmd = git + sh(*where, "--replace-all", "--", a.name, a.value)
+        act = Action.CREATE if cur is None else Action.UPDATE
+        return [Change(act, f"git config {a.name} = {a.value!r}", (cmd,))]
+
+    def effects(self, a: ConfigArgs, f: Facts) -> Mapping[FactRef[Any], Any]:
+        return {self._ref(a): a.value}
