@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -32,24 +30,13 @@ from typing import Any
 import pytest
 import tomli
 
+from tests.cli import specops
+
 CASES = sorted(p for p in (Path(__file__).parents[1] / "hostile").iterdir() if p.is_dir())
 
 
 def test_the_table_has_its_cases() -> None:
     assert len(CASES) >= 20
-
-
-def _run(
-    args: list[str], cwd: Path, env: dict[str, str], within: float
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "specops", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=within,
-    )
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
@@ -62,7 +49,7 @@ def test_hostile_case(case: Path, tmp_path: Path) -> None:
     spec = next(p for p in work.iterdir() if p.stem in ("site", "deploy") and p.suffix != ".j2")
     if "long" in expect:
         spec.write_text(spec.read_text().replace("@@LONG@@", "a" * int(expect["long"])))
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **expect.get("env", {})}
+    env: dict[str, str] = expect.get("env", {})
     within = float(expect.get("within", 60))
     command = expect["command"]
     t0 = time.monotonic()
@@ -70,16 +57,19 @@ def test_hostile_case(case: Path, tmp_path: Path) -> None:
         root = tmp_path / "root"
         args = [str(spec), "--var", f"root={root}"]
         for _ in range(2):
-            r = _run(["apply", *args, "--yes"], work, env, within)
-            assert r.returncode == 0, r.stdout + r.stderr
-        r = _run(["plan", *args, "--detailed-exitcode"], work, env, within)
+            specops("apply", *args, "--yes", cwd=work, env=env, timeout=within, code=0)
+        r = specops(
+            "plan", *args, "--detailed-exitcode",
+            cwd=work, env=env, timeout=within, code=expect["exit"],
+        )  # fmt: skip
     else:
         extra = ["--yes"] if command == "apply" else []
-        r = _run([command, str(spec), *extra], work, env, within)
+        r = specops(
+            command, str(spec), *extra, cwd=work, env=env, timeout=within, code=expect["exit"]
+        )
     assert time.monotonic() - t0 < within
     both = r.stdout + r.stderr
     assert "Traceback" not in both, both[-3000:]
-    assert r.returncode == expect["exit"], both[-3000:]
     for code in expect.get("codes", []):
         assert f"error[{code}]" in r.stderr, r.stderr[-3000:]
     for text in expect.get("stdout", []):

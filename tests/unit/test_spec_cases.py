@@ -331,7 +331,7 @@ def test_a_list_of_includes_with_every_parameter() -> None:
     spec = read(
         """
         [[include]]
-        file = "../shared/base.toml"
+        file = "../common/base.toml"
 
         [[include]]
         file = "db.yaml"
@@ -344,7 +344,7 @@ def test_a_list_of_includes_with_every_parameter() -> None:
     )
     doc = spec.doc
     assert spec.includes == (
-        IncludeDecl("/shared/base.toml", "base", {}, None, None, (), ("include", 0), doc),
+        IncludeDecl("/common/base.toml", "base", {}, None, None, (), ("include", 0), doc),
         IncludeDecl(
             "/specs/db.yaml",
             "database",
