@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from specops.compiler.catalog import arg
 from specops.compiler.diagnostics import SpecError
@@ -39,6 +39,8 @@ try:
     __version__ = version("specops")
 except PackageNotFoundError:  # running from a source tree without an install
     __version__ = "0.0.0"
+
+T = TypeVar("T")
 
 
 def _names(what: str, value: Iterable[str] | None) -> tuple[str, ...] | None:
@@ -211,9 +213,12 @@ def host() -> HostInfo:
     return current().host
 
 
-def secret(value: Any) -> Sensitive:
-    """Mark a value sensitive in a Python deploy: redacted in plans, logs and IR dumps."""
-    return Sensitive(value)
+def secret(value: T) -> T:
+    """Mark a value sensitive in a Python deploy: redacted in plans, logs and IR dumps.
+
+    Typed as the value itself, so an op's typed arguments (specops/ops.pyi) take it; at
+    run time it is the value wrapped, which only the compiler unwraps."""
+    return cast(T, Sensitive(value))
 
 
 __all__ = [
