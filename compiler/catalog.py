@@ -75,17 +75,16 @@ class PathAttrs:
 
 
 @dataclass(frozen=True)
-class OpType:
-    """One operation kind as the compiler sees it."""
+class Declares:
+    """What an op kind tells the optimizer about the things it manages, declared once on
+    the op class (``declares = Declares(identity=("path",), resource="path")``) and read
+    by dedupe, conflicts, ordering and merging. Every field is optional: an op that
+    declares nothing is its own sort of thing and is only ordered as written.
+    """
 
-    kind: str
-    args: type
-    doc: str = ""
-    # Argument names that identify what the op manages (a path, a package);
-    # the optimizer uses them to find conflicting declarations.
+    # Argument names that identify what the op manages (a path, a package); two ops
+    # with the same identity manage one thing: equal ones are merged, others conflict.
     identity: tuple[str, ...] = ()
-    # False for ops that user modules ([python] modules) registered.
-    builtin: bool = True
     # The sort of thing the op manages, shared by the kinds that manage the same
     # things (every files.* op manages a "path"); empty: the kind is its own sort.
     # The identity arguments name the thing (a list argument: one thing per item).
@@ -114,6 +113,21 @@ class OpType:
     # home of server.user): the argument's value, else the default formatted
     # with the arguments. Ops on paths below it run after it.
     makes_dir: tuple[str, str] | None = None
+
+
+DECLARES = tuple(f.name for f in dataclasses.fields(Declares))
+
+
+@dataclass(frozen=True)
+class OpType:
+    """One operation kind as the compiler sees it."""
+
+    kind: str
+    args: type
+    doc: str = ""
+    # False for ops that user modules ([python] modules) registered.
+    builtin: bool = True
+    declares: Declares = Declares()
     # The files the op writes and the mode and owner it gives them, from its
     # arguments: two ops giving one path different values of one attribute would
     # change it back and forth on every run, so that is a conflict.

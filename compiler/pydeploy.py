@@ -221,7 +221,7 @@ class _Prefixed(io.TextIOBase):
 
 
 def _loop_key(optype: OpType, args: Mapping[str, Any]) -> str | None:
-    value = args.get(optype.identity[0]) if optype.identity else None
+    value = args.get(optype.declares.identity[0]) if optype.declares.identity else None
     if isinstance(value, list) and len(value) == 1:
         value = value[0]
     return value if isinstance(value, str) and value else None

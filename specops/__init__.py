@@ -15,7 +15,7 @@ from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, TypeVar, cast
 
-from specops.compiler.catalog import arg
+from specops.compiler.catalog import Declares, arg
 from specops.compiler.diagnostics import SpecError
 from specops.compiler.errors import SpecopsError
 from specops.compiler.extensions import function
@@ -222,7 +222,7 @@ def secret(value: T) -> T:
 
 
 __all__ = [
-    "CATALOG", "Action", "Change", "Fact", "FactRef", "Facts", "HostPlan", "HostResult",
+    "CATALOG", "Action", "Change", "Declares", "Fact", "FactRef", "Facts", "HostPlan", "HostResult",
     "Operation", "Plan", "PlanError", "Program", "SpecError", "SpecopsError", "__version__",
     "apply", "arg", "compile", "function", "host", "operation", "plan", "raw", "secret", "sh",
 ]  # fmt: skip

@@ -4,6 +4,7 @@ A custom op (a ``[python]`` module's ``@specops.operation`` class) declares type
 arguments, the facts it reads, and a pure ``plan``; this module gives it the same
 parts the built-in ops are made of, so it needs nothing non-public:
 
+- what it manages, for the optimizer: ``declares = Declares(identity=("path",), …)``;
 - arguments: ``arg`` and the shared vocabulary ``path_arg``, ``mode_arg``,
   ``user_arg``, ``group_arg``, ``validate_arg`` and checks (``check_absolute``,
   ``check_octal_mode``, ``check_one_line``, ``check_regex``);
@@ -20,7 +21,7 @@ parts the built-in ops are made of, so it needs nothing non-public:
 
 from __future__ import annotations
 
-from specops.compiler.catalog import PathAttrs, arg, check_octal_mode
+from specops.compiler.catalog import Declares, PathAttrs, arg, check_octal_mode
 from specops.runtime.core.command import Command, raw, secret, sh
 from specops.runtime.core.fact import Fact, FactRef, Facts
 from specops.runtime.core.operation import Action, Change, Operation, PlanError, attrs_of
@@ -46,6 +47,7 @@ __all__ = [
     "Change",
     "Command",
     "Content",
+    "Declares",
     "Fact",
     "FactRef",
     "Facts",

@@ -11,13 +11,14 @@ in the same run plan against the state the earlier ones leave behind.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar, get_args, get_origin
 
-from specops.compiler.catalog import Catalog, OpType, PathAttrs
+from specops.compiler.catalog import DECLARES, Catalog, Declares, OpType, PathAttrs
 from specops.compiler.errors import SpecopsError
 from specops.runtime.core.command import Command
 from specops.runtime.core.fact import FactRef, Facts
@@ -84,19 +85,25 @@ A = TypeVar("A")
 
 
 class Operation(Generic[A]):
-    """Base class of operations. Subclasses set ``kind`` and ``Args``."""
+    """Base class of operations: ``class Directory(Operation[DirectoryArgs])`` names its
+    arguments' dataclass once, as the type parameter; the subclass sets ``kind`` and,
+    for the optimizer, ``declares`` (compiler/catalog.py ``Declares``)."""
 
     kind: ClassVar[str]
-    Args: ClassVar[type]
-    identity: ClassVar[tuple[str, ...]] = ()
-    # What the optimizer needs to know (see compiler/catalog.py OpType).
-    resource: ClassVar[str] = ""
-    part_of: ClassVar[tuple[str, str] | None] = None
-    container: ClassVar[bool] = False
-    merge: ClassVar[str | None] = None
-    tree: ClassVar[bool] = False
-    refers: ClassVar[tuple[tuple[str, str], ...]] = ()
-    makes_dir: ClassVar[tuple[str, str] | None] = None
+    Args: ClassVar[type]  # from the type parameter
+    declares: ClassVar[Declares] = Declares()
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        old = sorted(set(DECLARES) & set(vars(cls)))
+        if old:
+            raise TypeError(f"{cls.__qualname__}: {', '.join(old)} go in declares = Declares(...)")
+        for base in cls.__dict__.get("__orig_bases__", ()):
+            origin = get_origin(base)
+            if isinstance(origin, type) and issubclass(origin, Operation):
+                (args,) = get_args(base)
+                if dataclasses.is_dataclass(args) and isinstance(args, type):
+                    cls.Args = args
 
     def facts(self, a: A) -> list[FactRef[Any]]:
         return []
@@ -159,12 +166,9 @@ def register(cls: OpClass) -> OpClass:
         def reads(raw: Mapping[str, Any]) -> list[str]:
             return op.reads(op.args(raw))
 
-    optype = OpType(
-        cls.kind, cls.Args, cls.__doc__ or "", cls.identity, builtin,
-        resource=cls.resource, part_of=cls.part_of, container=cls.container, merge=cls.merge,
-        tree=cls.tree, refers=cls.refers, makes_dir=cls.makes_dir, attributes=attributes,
-        reads=reads,
-    )  # fmt: skip
+    if not isinstance(getattr(cls, "Args", None), type):
+        raise TypeError(f"{cls.__qualname__}: name its arguments, Operation[ArgsDataclass]")
+    optype = OpType(cls.kind, cls.Args, cls.__doc__ or "", builtin, cls.declares, attributes, reads)
     CATALOG.register(optype, again)
     OPERATIONS[cls.kind] = op
     return cls

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from specops.compiler.catalog import arg
+from specops.compiler.catalog import Declares, arg
 from specops.runtime.core.command import sh
 from specops.runtime.core.fact import FactRef, Facts
 from specops.runtime.core.operation import Action, Change, Operation, register
@@ -40,8 +40,7 @@ class _Toggle(Operation[EnableArgs]):
     what: ClassVar[str]  # site, mod, conf
     dir: ClassVar[str]
     suffix: ClassVar[str]
-    Args = EnableArgs
-    identity = ("name",)
+    declares = Declares(identity=("name",))
 
     def _link(self, a: EnableArgs) -> str:
         return f"/etc/apache2/{self.dir}-enabled/{a.name}{self.suffix}"

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from specops.compiler.catalog import arg
+from specops.compiler.catalog import Declares, arg
 from specops.runtime.core.command import Command, raw, sh
 from specops.runtime.core.fact import FactRef, Facts
 from specops.runtime.core.operation import Action, Change, Operation, PlanError, register
@@ -83,9 +83,7 @@ class Packages(Operation[PackagesArgs]):
     """
 
     kind = "apt.packages"
-    Args = PackagesArgs
-    identity = ("packages",)
-    merge = "packages"  # adjacent installs run as one apt-get transaction
+    declares = Declares(identity=("packages",), merge="packages")
 
     def reach(self, a: PackagesArgs) -> Reach:
         return PACKAGES
@@ -174,7 +172,6 @@ class Update(Operation[UpdateArgs]):
     """
 
     kind = "apt.update"
-    Args = UpdateArgs
 
     def reach(self, a: UpdateArgs) -> Reach:
         return Reach(facts=("packages.AptPolicy",))
@@ -221,8 +218,7 @@ class Repository(Operation[RepositoryArgs]):
     """
 
     kind = "apt.repository"
-    Args = RepositoryArgs
-    identity = ("name",)
+    declares = Declares(identity=("name",))
 
     def facts(self, a: RepositoryArgs) -> list[FactRef[Any]]:
         return [*content_facts(_repo_path(a)), AptCacheAge.ref()]
@@ -266,8 +262,7 @@ class Key(Operation[KeyArgs]):
     """
 
     kind = "apt.key"
-    Args = KeyArgs
-    identity = ("name",)
+    declares = Declares(identity=("name",))
 
     def facts(self, a: KeyArgs) -> list[FactRef[Any]]:
         return content_facts(_key_path(a))
@@ -305,8 +300,7 @@ class Hold(Operation[HoldArgs]):
     """
 
     kind = "apt.hold"
-    Args = HoldArgs
-    identity = ("package",)
+    declares = Declares(identity=("package",))
 
     def facts(self, a: HoldArgs) -> list[FactRef[Any]]:
         return [AptHolds.ref()]
@@ -345,8 +339,7 @@ class DebFile(Operation[DebArgs]):
     """
 
     kind = "apt.deb"
-    Args = DebArgs
-    identity = ("package",)
+    declares = Declares(identity=("package",))
 
     def reach(self, a: DebArgs) -> Reach:
         return PACKAGES

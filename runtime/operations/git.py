@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from specops.compiler.catalog import arg
+from specops.compiler.catalog import Declares, arg
 from specops.runtime.core.command import Command, raw, sh
 from specops.runtime.core.fact import Fact, FactRef, Facts
 from specops.runtime.core.operation import Action, Change, Operation, PlanError, register
@@ -114,11 +114,7 @@ class Repo(Operation[RepoArgs]):
     """
 
     kind = "git.repo"
-    Args = RepoArgs
-    identity = ("path",)
-    resource = "path"
-    container = True
-    tree = True
+    declares = Declares(identity=("path",), resource="path", container=True, tree=True)
 
     def reach(self, a: RepoArgs) -> Reach:
         return of_paths(a.path)
@@ -207,9 +203,7 @@ class GitConfig(Operation[ConfigArgs]):
     """
 
     kind = "git.config"
-    Args = ConfigArgs
-    identity = ("repo", "name")
-    refers = (("repo", "path"),)
+    declares = Declares(identity=("repo", "name"), refers=(("repo", "path"),))
 
     def _ref(self, a: ConfigArgs) -> FactRef[str | None]:
         return Config.ref(name=a.name, repo=a.repo or "")

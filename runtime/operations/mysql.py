@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from specops.compiler.catalog import arg
+from specops.compiler.catalog import Declares, arg
 from specops.runtime.core.command import Command, raw, secret, sh
 from specops.runtime.core.fact import Fact, FactRef, Facts
 from specops.runtime.core.operation import Action, Change, Operation, register
@@ -113,8 +113,7 @@ class Database(Operation[DatabaseArgs]):
     """
 
     kind = "mysql.database"
-    Args = DatabaseArgs
-    identity = ("name",)
+    declares = Declares(identity=("name",))
 
     def facts(self, a: DatabaseArgs) -> list[FactRef[Any]]:
         return [Databases.ref()]
@@ -177,8 +176,7 @@ class User(Operation[UserArgs]):
     """
 
     kind = "mysql.user"
-    Args = UserArgs
-    identity = ("name", "host")
+    declares = Declares(identity=("name", "host"))
 
     def facts(self, a: UserArgs) -> list[FactRef[Any]]:
         return [Grants.ref(user=a.name, host=a.host)]

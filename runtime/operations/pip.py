@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from specops.compiler.catalog import arg
+from specops.compiler.catalog import Declares, arg
 from specops.runtime.core.command import Command, raw, sh
 from specops.runtime.core.fact import Fact, FactRef, Facts
 from specops.runtime.core.operation import Action, Change, Operation, register
@@ -75,12 +75,13 @@ class Venv(Operation[VenvArgs]):
     """
 
     kind = "pip.venv"
-    Args = VenvArgs
-    identity = ("path",)
-    resource = "path"
-    container = True
-    tree = True
-    refers = (("user", "user"),)
+    declares = Declares(
+        identity=("path",),
+        resource="path",
+        container=True,
+        tree=True,
+        refers=(("user", "user"),),
+    )
 
     def reach(self, a: VenvArgs) -> Reach:
         return of_paths(a.path)
@@ -170,9 +171,7 @@ class PipPackages(Operation[PackagesArgs]):
     """
 
     kind = "pip.packages"
-    Args = PackagesArgs
-    identity = ("venv", "packages")
-    refers = (("venv", "path"),)
+    declares = Declares(identity=("venv", "packages"), refers=(("venv", "path"),))
 
     def reach(self, a: PackagesArgs) -> Reach:
         return PACKAGES if a.venv is None else Reach(paths=(a.venv,), facts=("pip",))

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
-from specops.compiler.catalog import arg
+from specops.compiler.catalog import Declares, arg
 from specops.runtime.core.command import Command, sh
 from specops.runtime.core.fact import Fact, FactRef, Facts
 from specops.runtime.core.operation import Action, Change, Operation, PlanError, register
@@ -93,8 +93,7 @@ def installed_after(a: PackagesArgs, installed: dict[str, str]) -> dict[str, str
 
 class _ManagerPackages(Operation[PackagesArgs]):
     manager: ClassVar[str]
-    Args = PackagesArgs
-    identity = ("packages",)
+    declares = Declares(identity=("packages",))
 
     def facts(self, a: PackagesArgs) -> list[FactRef[Any]]:
         return [DRIVERS[self.manager].fact.ref()]
@@ -167,8 +166,7 @@ class ServerPackages(Operation[ServerPackagesArgs]):
     """
 
     kind = "server.packages"
-    Args = ServerPackagesArgs
-    identity = ("packages",)
+    declares = Declares(identity=("packages",))
 
     def reach(self, a: ServerPackagesArgs) -> Reach:
         return PACKAGES
@@ -231,8 +229,7 @@ class DnfRepository(Operation[DnfRepoArgs]):
     """
 
     kind = "dnf.repository"
-    Args = DnfRepoArgs
-    identity = ("name",)
+    declares = Declares(identity=("name",))
 
     def facts(self, a: DnfRepoArgs) -> list[FactRef[Any]]:
         return content_facts(f"/etc/yum.repos.d/{a.name}.repo")
@@ -282,8 +279,7 @@ class ApkRepository(Operation[ApkRepoArgs]):
     """
 
     kind = "apk.repository"
-    Args = ApkRepoArgs
-    identity = ("url",)
+    declares = Declares(identity=("url",))
 
     def facts(self, a: ApkRepoArgs) -> list[FactRef[Any]]:
         return content_facts(APK_REPOS)

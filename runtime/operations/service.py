@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from specops.compiler.catalog import arg
+from specops.compiler.catalog import Declares, arg
 from specops.runtime.core.command import raw, sh
 from specops.runtime.core.fact import FactRef, Facts
 from specops.runtime.core.operation import Action, Change, Operation, register
@@ -42,8 +42,7 @@ class Sysvinit(Operation[SysvArgs]):
     """
 
     kind = "service.sysvinit"
-    Args = SysvArgs
-    identity = ("name",)
+    declares = Declares(identity=("name",))
 
     def reach(self, a: SysvArgs) -> Reach:
         return SERVICE

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from specops.compiler.catalog import PathAttrs, arg
+from specops.compiler.catalog import Declares, PathAttrs, arg
 from specops.runtime.core.command import Command, raw, sh
 from specops.runtime.core.fact import Fact, FactRef, Facts
 from specops.runtime.core.operation import Action, Change, Operation, attrs_of, register
@@ -93,9 +93,7 @@ class AuthorizedKey(Operation[AuthorizedKeyArgs]):
     """
 
     kind = "ssh.authorized_key"
-    Args = AuthorizedKeyArgs
-    identity = ("user", "key")
-    refers = (("user", "user"),)
+    declares = Declares(identity=("user", "key"), refers=(("user", "user"),))
 
     def facts(self, a: AuthorizedKeyArgs) -> list[FactRef[Any]]:
         return [AuthorizedKeys.ref(user=a.user)]
@@ -187,10 +185,11 @@ class KnownHost(Operation[KnownHostArgs]):
     """
 
     kind = "ssh.known_host"
-    Args = KnownHostArgs
-    identity = ("path", "host", "key")
-    resource = "path"
-    part_of = ("files.file", "content")
+    declares = Declares(
+        identity=("path", "host", "key"),
+        resource="path",
+        part_of=("files.file", "content"),
+    )
 
     def facts(self, a: KnownHostArgs) -> list[FactRef[Any]]:
         return content_facts(a.path)
@@ -231,10 +230,7 @@ class Keygen(Operation[KeygenArgs]):
     """
 
     kind = "ssh.keygen"
-    Args = KeygenArgs
-    identity = ("path",)
-    resource = "path"
-    refers = (("user", "user"),)
+    declares = Declares(identity=("path",), resource="path", refers=(("user", "user"),))
 
     def reach(self, a: KeygenArgs) -> Reach:
         return of_paths(a.path, a.path + ".pub")
@@ -299,8 +295,7 @@ class SshdOption(Operation[SshdOptionArgs]):
     """
 
     kind = "ssh.sshd_option"
-    Args = SshdOptionArgs
-    identity = ("name",)
+    declares = Declares(identity=("name",))
 
     def attributes(self, a: SshdOptionArgs) -> list[PathAttrs]:
         return attrs_of(_sshd_path(a), "0644")

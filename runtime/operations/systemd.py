@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from specops.compiler.catalog import PathAttrs, arg
+from specops.compiler.catalog import Declares, PathAttrs, arg
 from specops.runtime.core.command import Command, sh
 from specops.runtime.core.fact import FactRef, Facts
 from specops.runtime.core.operation import Action, Change, Operation, attrs_of, register
@@ -88,8 +88,7 @@ class Service(Operation[ServiceArgs]):
     """
 
     kind = "systemd.service"
-    Args = ServiceArgs
-    identity = ("name",)
+    declares = Declares(identity=("name",))
 
     def reach(self, a: ServiceArgs) -> Reach:
         return SERVICE
@@ -146,8 +145,7 @@ class UnitFile(Operation[UnitArgs]):
     """
 
     kind = "systemd.unit"
-    Args = UnitArgs
-    identity = ("name",)
+    declares = Declares(identity=("name",))
 
     def attributes(self, a: UnitArgs) -> list[PathAttrs]:
         return attrs_of(_unit_path(a.name), "0644")
@@ -192,8 +190,7 @@ class Dropin(Operation[DropinArgs]):
     """
 
     kind = "systemd.dropin"
-    Args = DropinArgs
-    identity = ("unit", "name")
+    declares = Declares(identity=("unit", "name"))
 
     def attributes(self, a: DropinArgs) -> list[PathAttrs]:
         return attrs_of(_dropin_path(a), "0644")
@@ -247,9 +244,7 @@ class Timer(Operation[TimerArgs]):
     """
 
     kind = "systemd.timer"
-    Args = TimerArgs
-    identity = ("name",)
-    refers = (("user", "user"),)
+    declares = Declares(identity=("name",), refers=(("user", "user"),))
 
     def facts(self, a: TimerArgs) -> list[FactRef[Any]]:
         return [
@@ -302,8 +297,7 @@ class Mask(Operation[MaskArgs]):
     """
 
     kind = "systemd.mask"
-    Args = MaskArgs
-    identity = ("name",)
+    declares = Declares(identity=("name",))
 
     def facts(self, a: MaskArgs) -> list[FactRef[Any]]:
         return [Unit.ref(name=_unit(a.name))]

@@ -81,7 +81,7 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def test_every_file_editing_op_has_a_case() -> None:
-    edits = {t.kind for t in CATALOG if t.part_of == ("files.file", "content")}
+    edits = {t.kind for t in CATALOG if t.declares.part_of == ("files.file", "content")}
     assert edits <= set(CASES), f"add a clobber case for {sorted(edits - set(CASES))}"
 
 

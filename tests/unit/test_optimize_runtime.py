@@ -61,7 +61,7 @@ def test_deduped_ops_keep_one_fact_read_and_one_apply_script(tmp_path: Path) -> 
 @pytest.mark.skipif(shutil.which("dpkg-query") is None, reason="needs a Debian host")
 def test_merged_packages_read_facts_once_and_plan_each_package() -> None:
     apt = CATALOG.get("apt.packages")
-    assert apt is not None and apt.merge == "packages"
+    assert apt is not None and apt.declares.merge == "packages"
     ops = tuple(node(f"pkgs[{p}]", "apt.packages", packages=[p]) for p in ("bash", "coreutils"))
     program = optimize(Program((HostProgram("h", LOCAL, ops),)), CATALOG)
     (hp,) = program.hosts

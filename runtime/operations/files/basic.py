@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from specops.compiler.catalog import PathAttrs, arg
+from specops.compiler.catalog import Declares, PathAttrs, arg
 from specops.runtime.core.command import sh
 from specops.runtime.core.fact import FactRef, Facts
 from specops.runtime.core.operation import Action, Change, Operation, PlanError, attrs_of, register
@@ -40,11 +40,12 @@ class Directory(Operation[DirectoryArgs]):
     """
 
     kind = "files.directory"
-    Args = DirectoryArgs
-    identity = ("path",)
-    resource = "path"
-    refers = (("user", "user"), ("group", "group"))
-    container = True
+    declares = Declares(
+        identity=("path",),
+        resource="path",
+        container=True,
+        refers=(("user", "user"), ("group", "group")),
+    )
 
     def attributes(self, a: DirectoryArgs) -> list[PathAttrs]:
         return attrs_of(a.path, a.mode, a.user, a.group, is_dir=True)
@@ -98,10 +99,11 @@ class File(Operation[FileArgs]):
     """
 
     kind = "files.file"
-    Args = FileArgs
-    identity = ("path",)
-    resource = "path"
-    refers = (("user", "user"), ("group", "group"))
+    declares = Declares(
+        identity=("path",),
+        resource="path",
+        refers=(("user", "user"), ("group", "group")),
+    )
 
     def attributes(self, a: FileArgs) -> list[PathAttrs]:
         return attrs_of(a.path, a.mode, a.user, a.group)
@@ -218,10 +220,11 @@ class Line(Operation[LineArgs]):
     """
 
     kind = "files.line"
-    Args = LineArgs
-    identity = ("path", "line")
-    resource = "path"
-    part_of = ("files.file", "content")
+    declares = Declares(
+        identity=("path", "line"),
+        resource="path",
+        part_of=("files.file", "content"),
+    )
 
     def facts(self, a: LineArgs) -> list[FactRef[Any]]:
         return [FileInfo.ref(path=a.path), FileContent.ref(path=a.path)]
@@ -299,9 +302,7 @@ class Link(Operation[LinkArgs]):
     """
 
     kind = "files.link"
-    Args = LinkArgs
-    identity = ("path",)
-    resource = "path"
+    declares = Declares(identity=("path",), resource="path")
 
     def facts(self, a: LinkArgs) -> list[FactRef[Any]]:
         return [FileInfo.ref(path=a.path)]
@@ -352,9 +353,7 @@ class Absent(Operation[AbsentArgs]):
     """
 
     kind = "files.absent"
-    Args = AbsentArgs
-    identity = ("path",)
-    resource = "path"
+    declares = Declares(identity=("path",), resource="path")
 
     def facts(self, a: AbsentArgs) -> list[FactRef[Any]]:
         return [FileInfo.ref(path=a.path)]

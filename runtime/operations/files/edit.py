@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from specops.compiler.catalog import PathAttrs, arg
+from specops.compiler.catalog import Declares, PathAttrs, arg
 from specops.runtime.core.fact import FactRef, Facts
 from specops.runtime.core.operation import Change, Operation, PlanError, attrs_of, register
 from specops.runtime.core.words import (
@@ -38,7 +38,10 @@ def _lines(text: str) -> str:
     return text if text.endswith("\n") or not text else text + "\n"
 
 
-class _Edit(Operation[Any]):
+E = TypeVar("E")
+
+
+class _Edit(Operation[E]):
     """An op whose new content is a pure function of the old: subclasses define ``edit``."""
 
     create = False  # whether a missing file is created (or is an error)
@@ -106,7 +109,7 @@ class ReplaceArgs:
 
 
 @register
-class Replace(_Edit):
+class Replace(_Edit[ReplaceArgs]):
     """Replace every match of a regular expression in a file.
 
     Idempotent when the replacement no longer matches the expression (write the
@@ -116,10 +119,11 @@ class Replace(_Edit):
     """
 
     kind = "files.replace"
-    Args = ReplaceArgs
-    identity = ("path", "regex")
-    resource = "path"
-    part_of = ("files.file", "content")
+    declares = Declares(
+        identity=("path", "regex"),
+        resource="path",
+        part_of=("files.file", "content"),
+    )
 
     def edit(self, a: ReplaceArgs, text: str) -> str:
         try:
@@ -168,7 +172,7 @@ def edit_block(text: str, a: BlockArgs) -> str:
 
 
 @register
-class Block(_Edit):
+class Block(_Edit[BlockArgs]):
     """Ensure a marker-delimited block of lines is in a file, leaving the rest alone.
 
     Example: ``[ops.hosts] op = "files.block"  path = "/etc/hosts"  name = "cluster"
@@ -176,12 +180,13 @@ class Block(_Edit):
     """
 
     kind = "files.block"
-    Args = BlockArgs
-    identity = ("path", "name")
-    resource = "path"
-    part_of = ("files.file", "content")
+    declares = Declares(
+        identity=("path", "name"),
+        resource="path",
+        part_of=("files.file", "content"),
+        refers=(("user", "user"), ("group", "group")),
+    )
     create = True
-    refers = (("user", "user"), ("group", "group"))
 
     def attributes(self, a: BlockArgs) -> list[PathAttrs]:
         return attrs_of(a.path, a.mode, a.user, a.group)
@@ -251,7 +256,7 @@ def edit_ini(text: str, a: IniArgs) -> str:
 
 
 @register
-class Ini(_Edit):
+class Ini(_Edit[IniArgs]):
     """Ensure an option in an INI file section (php.ini, my.cnf, systemd-style files).
 
     Comments and other options stay as they are; a new option goes after its
@@ -261,10 +266,11 @@ class Ini(_Edit):
     """
 
     kind = "files.ini"
-    Args = IniArgs
-    identity = ("path", "section", "key")
-    resource = "path"
-    part_of = ("files.file", "content")
+    declares = Declares(
+        identity=("path", "section", "key"),
+        resource="path",
+        part_of=("files.file", "content"),
+    )
     create = True
 
     def attributes(self, a: IniArgs) -> list[PathAttrs]:
@@ -316,7 +322,7 @@ def edit_keyvalue(text: str, a: KeyValueArgs) -> str:
 
 
 @register
-class KeyValue(_Edit):
+class KeyValue(_Edit[KeyValueArgs]):
     """Ensure a ``KEY=value`` line in a simple settings file, or its absence.
 
     Example: ``[ops.proxy] op = "files.keyvalue"  path = "/etc/environment"
@@ -324,10 +330,11 @@ class KeyValue(_Edit):
     """
 
     kind = "files.keyvalue"
-    Args = KeyValueArgs
-    identity = ("path", "key")
-    resource = "path"
-    part_of = ("files.file", "content")
+    declares = Declares(
+        identity=("path", "key"),
+        resource="path",
+        part_of=("files.file", "content"),
+    )
     create = True
 
     def attributes(self, a: KeyValueArgs) -> list[PathAttrs]:

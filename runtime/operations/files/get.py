@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from specops.compiler.catalog import arg
+from specops.compiler.catalog import Declares, arg
 from specops.runtime.core.fact import FactRef, Facts
 from specops.runtime.core.operation import Action, Change, Operation, PlanError, register
 from specops.runtime.core.words import check_absolute
@@ -38,8 +38,7 @@ class Get(Operation[GetArgs]):
     """
 
     kind = "files.get"
-    Args = GetArgs
-    identity = ("dest",)
+    declares = Declares(identity=("dest",))
 
     def facts(self, a: GetArgs) -> list[FactRef[Any]]:
         return [FileContent.ref(path=a.path)]

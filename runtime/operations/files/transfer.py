@@ -20,7 +20,7 @@ from typing import Any
 import jinja2
 import jinja2.sandbox
 
-from specops.compiler.catalog import PathAttrs, arg
+from specops.compiler.catalog import Declares, PathAttrs, arg
 from specops.runtime.core.command import Command, raw, sh
 from specops.runtime.core.fact import FactRef, Facts
 from specops.runtime.core.operation import Action, Change, Operation, PlanError, attrs_of, register
@@ -128,10 +128,11 @@ class Template(Operation[TemplateArgs]):
     """
 
     kind = "files.template"
-    Args = TemplateArgs
-    identity = ("path",)
-    resource = "path"
-    refers = (("user", "user"), ("group", "group"))
+    declares = Declares(
+        identity=("path",),
+        resource="path",
+        refers=(("user", "user"), ("group", "group")),
+    )
 
     def attributes(self, a: TemplateArgs) -> list[PathAttrs]:
         return attrs_of(a.path, a.mode, a.user, a.group)
@@ -262,12 +263,13 @@ class Copy(Operation[CopyArgs]):
     """
 
     kind = "files.copy"
-    Args = CopyArgs
-    identity = ("path",)
-    resource = "path"
-    container = True
-    tree = True
-    refers = (("user", "user"), ("group", "group"))
+    declares = Declares(
+        identity=("path",),
+        resource="path",
+        container=True,
+        tree=True,
+        refers=(("user", "user"), ("group", "group")),
+    )
 
     def facts(self, a: CopyArgs) -> list[FactRef[Any]]:
         return [Tree.ref(path=a.path)] if Path(a.src).is_dir() else content_facts(a.path)
@@ -306,12 +308,13 @@ class Sync(Operation[SyncArgs]):
     """
 
     kind = "files.sync"
-    Args = SyncArgs
-    identity = ("path",)
-    resource = "path"
-    container = True
-    tree = True
-    refers = (("user", "user"), ("group", "group"))
+    declares = Declares(
+        identity=("path",),
+        resource="path",
+        container=True,
+        tree=True,
+        refers=(("user", "user"), ("group", "group")),
+    )
 
     def facts(self, a: SyncArgs) -> list[FactRef[Any]]:
         return [Tree.ref(path=a.path)]
@@ -393,10 +396,11 @@ class Download(Operation[DownloadArgs]):
     """
 
     kind = "files.download"
-    Args = DownloadArgs
-    identity = ("path",)
-    resource = "path"
-    refers = (("user", "user"), ("group", "group"))
+    declares = Declares(
+        identity=("path",),
+        resource="path",
+        refers=(("user", "user"), ("group", "group")),
+    )
 
     def attributes(self, a: DownloadArgs) -> list[PathAttrs]:
         return attrs_of(a.path, a.mode, a.user, a.group)

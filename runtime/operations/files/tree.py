@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from specops.compiler.catalog import PathAttrs, arg
+from specops.compiler.catalog import Declares, PathAttrs, arg
 from specops.runtime.core.command import Command, raw, sh
 from specops.runtime.core.fact import FactRef, Facts
 from specops.runtime.core.operation import Action, Change, Operation, PlanError, attrs_of, register
@@ -92,11 +92,12 @@ class Attrs(Operation[AttrsArgs]):
     """
 
     kind = "files.attrs"
-    Args = AttrsArgs
-    identity = ("path",)
-    resource = "path"
-    tree = True
-    refers = (("user", "user"), ("group", "group"))
+    declares = Declares(
+        identity=("path",),
+        resource="path",
+        tree=True,
+        refers=(("user", "user"), ("group", "group")),
+    )
 
     def attributes(self, a: AttrsArgs) -> list[PathAttrs]:
         own = attrs_of(a.path, a.dir_mode, a.user, a.group, is_dir=True)
@@ -181,12 +182,13 @@ class Extract(Operation[ExtractArgs]):
     """
 
     kind = "files.extract"
-    Args = ExtractArgs
-    identity = ("path", "creates")
-    resource = "path"
-    container = True
-    tree = True
-    refers = (("user", "user"),)
+    declares = Declares(
+        identity=("path", "creates"),
+        resource="path",
+        container=True,
+        tree=True,
+        refers=(("user", "user"),),
+    )
 
     def reads(self, a: ExtractArgs) -> list[str]:
         return [a.creates]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from specops.compiler.catalog import PathAttrs, arg
+from specops.compiler.catalog import Declares, PathAttrs, arg
 from specops.runtime.core.command import raw, sh
 from specops.runtime.core.fact import FactRef, Facts
 from specops.runtime.core.operation import Action, Change, Operation, PlanError, attrs_of, register
@@ -90,9 +90,7 @@ class CrontabOp(Operation[CrontabArgs]):
     """
 
     kind = "server.crontab"
-    Args = CrontabArgs
-    identity = ("user", "name")
-    refers = (("user", "user"),)
+    declares = Declares(identity=("user", "name"), refers=(("user", "user"),))
 
     def facts(self, a: CrontabArgs) -> list[FactRef[Any]]:
         return [Crontab.ref(user=a.user)]
@@ -187,11 +185,7 @@ class MountOp(Operation[MountArgs]):
     """
 
     kind = "server.mount"
-    Args = MountArgs
-    identity = ("path",)
-    resource = "path"
-    container = True
-    tree = True
+    declares = Declares(identity=("path",), resource="path", container=True, tree=True)
 
     def reach(self, a: MountArgs) -> Reach:
         return of_paths(a.path)
@@ -265,7 +259,6 @@ class Script(Operation[ScriptArgs]):
     """
 
     kind = "server.script"
-    Args = ScriptArgs
 
     def reach(self, a: ScriptArgs) -> Reach:
         return ANYTHING if a.changes is None else of_paths(*a.changes, a.creates)
@@ -340,8 +333,7 @@ class Limits(Operation[LimitsArgs]):
     """
 
     kind = "server.limits"
-    Args = LimitsArgs
-    identity = ("name",)
+    declares = Declares(identity=("name",))
 
     def attributes(self, a: LimitsArgs) -> list[PathAttrs]:
         return attrs_of(_limits_path(a), "0644")

@@ -108,7 +108,6 @@ class Shell(Operation[ShellArgs]):
     """
 
     kind = "server.shell"
-    Args = ShellArgs
 
     def reach(self, a: ShellArgs) -> Reach:
         return ANYTHING if a.changes is None else of_paths(*a.changes, a.creates)

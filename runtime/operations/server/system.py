@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from specops.compiler.catalog import arg
+from specops.compiler.catalog import Declares, arg
 from specops.runtime.core.command import raw, sh
 from specops.runtime.core.fact import FactRef, Facts
 from specops.runtime.core.operation import Action, Change, Operation, PlanError, register
@@ -60,8 +60,7 @@ class HostnameOp(Operation[HostnameArgs]):
     """
 
     kind = "server.hostname"
-    Args = HostnameArgs
-    identity = ()
+    declares = Declares(identity=())
 
     def facts(self, a: HostnameArgs) -> list[FactRef[Any]]:
         return [Hostname.ref()]
@@ -111,7 +110,6 @@ class Timezone(Operation[TimezoneArgs]):
     """
 
     kind = "server.timezone"
-    Args = TimezoneArgs
 
     def facts(self, a: TimezoneArgs) -> list[FactRef[Any]]:
         return [
@@ -188,8 +186,7 @@ class Locale(Operation[LocaleArgs]):
     """
 
     kind = "server.locale"
-    Args = LocaleArgs
-    identity = ("name",)
+    declares = Declares(identity=("name",))
 
     def facts(self, a: LocaleArgs) -> list[FactRef[Any]]:
         return [Locales.ref(), *(content_facts("/etc/default/locale") if a.default else [])]
@@ -282,8 +279,7 @@ class SysctlOp(Operation[SysctlArgs]):
     """
 
     kind = "server.sysctl"
-    Args = SysctlArgs
-    identity = ("key",)
+    declares = Declares(identity=("key",))
 
     def facts(self, a: SysctlArgs) -> list[FactRef[Any]]:
         refs: list[FactRef[Any]] = [Sysctl.ref(key=a.key)] if a.live else []
@@ -337,8 +333,7 @@ class Alternatives(Operation[AlternativesArgs]):
     """
 
     kind = "server.alternatives"
-    Args = AlternativesArgs
-    identity = ("name",)
+    declares = Declares(identity=("name",))
 
     def facts(self, a: AlternativesArgs) -> list[FactRef[Any]]:
         return [Alternative.ref(name=a.name)]
@@ -388,7 +383,6 @@ class Reboot(Operation[RebootArgs]):
     """
 
     kind = "server.reboot"
-    Args = RebootArgs
 
     def reach(self, a: RebootArgs) -> Reach:
         return Reach(paths=("/run", "/tmp"), facts=("*",))

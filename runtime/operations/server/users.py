@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from specops.compiler.catalog import PathAttrs, arg
+from specops.compiler.catalog import Declares, PathAttrs, arg
 from specops.runtime.core.command import Command, Part, raw, sh
 from specops.runtime.core.fact import FactRef, Facts
 from specops.runtime.core.operation import Action, Change, Operation, PlanError, attrs_of, register
@@ -65,11 +65,12 @@ class UserOp(Operation[UserArgs]):
     """
 
     kind = "server.user"
-    Args = UserArgs
-    identity = ("name",)
-    resource = "user"
-    refers = (("group", "group"), ("groups", "group"))
-    makes_dir = ("home", "/home/{name}")
+    declares = Declares(
+        identity=("name",),
+        resource="user",
+        refers=(("group", "group"), ("groups", "group")),
+        makes_dir=("home", "/home/{name}"),
+    )
 
     def reach(self, a: UserArgs) -> Reach:
         home = a.home or f"/home/{a.name}"
@@ -191,9 +192,7 @@ class GroupOp(Operation[GroupArgs]):
     """
 
     kind = "server.group"
-    Args = GroupArgs
-    identity = ("name",)
-    resource = "group"
+    declares = Declares(identity=("name",), resource="group")
 
     def facts(self, a: GroupArgs) -> list[FactRef[Any]]:
         return [Groups.ref()]
@@ -271,8 +270,7 @@ class Sudoers(Operation[SudoersArgs]):
     """
 
     kind = "server.sudoers"
-    Args = SudoersArgs
-    identity = ("name",)
+    declares = Declares(identity=("name",))
 
     def attributes(self, a: SudoersArgs) -> list[PathAttrs]:
         return attrs_of(_sudoers_path(a), "0440", "root", "root")
