@@ -119,23 +119,13 @@ DECLARES = tuple(f.name for f in dataclasses.fields(Declares))
 
 
 @dataclass(frozen=True)
-class OpType:
-    """One operation kind as the compiler sees it."""
+class Signature:
+    """A name and its typed arguments: an op kind's, or a fact's parameters. Both are
+    checked by ``validate_args`` (and read from a command line by ``adhoc.read_args``)."""
 
     kind: str
-    args: type
+    args: type  # a frozen dataclass of ``arg()`` fields
     doc: str = ""
-    # False for ops that user modules ([python] modules) registered.
-    builtin: bool = True
-    declares: Declares = Declares()
-    # The files the op writes and the mode and owner it gives them, from its
-    # arguments: two ops giving one path different values of one attribute would
-    # change it back and forth on every run, so that is a conflict.
-    attributes: Callable[[Mapping[str, Any]], list[PathAttrs]] | None = None
-    # The paths the op's guard reads to decide whether it runs (``creates``, a path
-    # an ``unless`` command names): the optimizer never moves an op that changes
-    # one of them across it, so the guard sees what the written order gives it.
-    reads: Callable[[Mapping[str, Any]], list[str]] | None = None
 
     @property
     def summary(self) -> str:
@@ -153,6 +143,23 @@ class OpType:
 
     def hints(self) -> dict[str, Any]:
         return _type_hints(self.args)
+
+
+@dataclass(frozen=True)
+class OpType(Signature):
+    """One operation kind as the compiler sees it."""
+
+    # False for ops that user modules ([python] modules) registered.
+    builtin: bool = True
+    declares: Declares = Declares()
+    # The files the op writes and the mode and owner it gives them, from its
+    # arguments: two ops giving one path different values of one attribute would
+    # change it back and forth on every run, so that is a conflict.
+    attributes: Callable[[Mapping[str, Any]], list[PathAttrs]] | None = None
+    # The paths the op's guard reads to decide whether it runs (``creates``, a path
+    # an ``unless`` command names): the optimizer never moves an op that changes
+    # one of them across it, so the guard sees what the written order gives it.
+    reads: Callable[[Mapping[str, Any]], list[str]] | None = None
 
 
 # Argument classes are fixed once registered; lowering asks these per op and host.
@@ -293,7 +300,7 @@ def conforms(v: Any, t: Any) -> bool:
 
 
 def validate_args(
-    op: OpType,
+    op: Signature,
     raw: Mapping[str, Any],
     key_span: Callable[[str], Span | None],
     value_span: Callable[[str], Span | None],

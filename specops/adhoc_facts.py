@@ -19,6 +19,8 @@ from rich.text import Text
 
 from specops.adhoc_targets import hosts, split
 from specops.compiler import messages as m
+from specops.compiler.adhoc import read_args
+from specops.compiler.catalog import validate_args
 from specops.compiler.cmdline import CommandLine
 from specops.compiler.diagnostics import Collector, SpecError, diag, suggest
 from specops.compiler.terminal import printable
@@ -33,12 +35,15 @@ FALLBACK_FACT = ("files.FileInfo", {"path": "/"})
 
 
 def fact_refs(cl: CommandLine, words: Sequence[int]) -> list[FactRef[Any]]:
-    """``FACT [NAME=VALUE…]`` groups of words as fact references (defaults when none)."""
+    """``FACT [NAME=VALUE…]`` groups of words as fact references (defaults when none).
+
+    A fact's parameters are read and checked like an op's arguments (the same reader
+    and ``validate_args``): unknown or missing names, wrong values, with their place."""
     c = Collector()
-    groups: list[tuple[int, type[Fact[Any]] | None, dict[str, str]]] = []
+    groups: list[tuple[int, type[Fact[Any]] | None, list[int]]] = []
     for i in words:
         word = cl.args[i]
-        name, eq, value = word.partition("=")
+        name, eq, _ = word.partition("=")
         if eq and name:
             if not groups:
                 c.add(
@@ -51,7 +56,7 @@ def fact_refs(cl: CommandLine, words: Sequence[int]) -> list[FactRef[Any]]:
                     )
                 )
             else:
-                groups[-1][2][name] = value
+                groups[-1][2].append(i)
             continue
         fact = Fact.registry.get(word)
         if fact is None:
@@ -65,20 +70,19 @@ def fact_refs(cl: CommandLine, words: Sequence[int]) -> list[FactRef[Any]]:
                     or "facts: " + ", ".join(sorted(Fact.registry)),
                 )
             )
-        groups.append((i, fact, {}))
+        groups.append((i, fact, []))
     refs: list[FactRef[Any]] = []
-    for i, fact, params in groups:
+    for i, fact, given in groups:
         if fact is None:
             continue
-        ref = fact.ref(**params)
-        try:
-            ref.command()
-        except KeyError as e:
-            missing = str(e.args[0])
-            typo = next((suggest(p, [missing]) for p in params if suggest(p, [missing])), None)
-            c.add(diag(m.MISSING_ARG, cl.span(i), kind=fact.name, name=missing, hint=typo))
-            continue
-        refs.append(ref)
+        sig = fact.signature()
+        raw, keys, values, failed = read_args(cl, given, sig, c)
+        params, problems = validate_args(
+            sig, raw, keys.__getitem__, values.__getitem__, cl.span(i), failed
+        )
+        c.extend(problems)
+        if params is not None and not problems:
+            refs.append(fact.ref(**{k: v for k, v in params.items() if v is not None}))
     c.check()
     if not groups:
         refs = [Fact.registry[n].ref() for n in DEFAULT_FACTS if n in Fact.registry]

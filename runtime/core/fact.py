@@ -2,9 +2,12 @@
 
 A fact class names a shell command (built from quoted parts) and a pure
 ``parse(output) -> T``. Its registry name comes from its module and class
-(``files.FileInfo``) and is never typed twice. ``FactRef`` is a fact with its
-parameters: hashable, typed, and the key of the ``Facts`` mapping. All facts a
-host needs are read with one command (``gather``), delimited by markers.
+(``files.FileInfo``) and is never typed twice. Its parameters are a frozen dataclass
+of ``arg()`` fields (``Params``, e.g. ``PathParams``): typed, documented and checked
+like an op's arguments (``specops facts`` validates them with ``validate_args``).
+``FactRef`` is a fact with its parameters: hashable, and the key of the ``Facts``
+mapping. All facts a host needs are read with one command (``engine/gather.py``),
+delimited by markers.
 """
 
 from __future__ import annotations
@@ -13,17 +16,33 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
+from specops.compiler.catalog import Signature
 from specops.compiler.errors import SpecopsError
 from specops.compiler.facts import FactKey
 from specops.runtime.core.command import Command, raw, sh
+from specops.runtime.core.words import path_arg
 
 T = TypeVar("T")
 
 
+@dataclass(frozen=True)
+class NoParams:
+    """The parameters of a fact that takes none."""
+
+
+@dataclass(frozen=True)
+class PathParams:
+    """The parameters of a fact about one path on the host."""
+
+    path: str = path_arg("Absolute path on the host.")
+
+
 class Fact(Generic[T]):
-    """Base class of facts; subclasses define ``command`` and ``parse``."""
+    """Base class of facts; subclasses define ``command`` and ``parse``, and ``Params``
+    when they take parameters (``command`` then receives them typed)."""
 
     name: ClassVar[str]
+    Params: ClassVar[type] = NoParams
     registry: ClassVar[dict[str, type[Fact[Any]]]] = {}
 
     def __init_subclass__(cls) -> None:
@@ -36,8 +55,14 @@ class Fact(Generic[T]):
         return FactRef(cls, tuple(sorted(params.items())))
 
     @classmethod
-    def command(cls, **params: str) -> Command:
+    def command(cls, p: Any) -> Command:
+        """The command printing what ``parse`` reads; ``p`` is a ``Params``."""
         raise NotImplementedError(f"{cls.name} defines no command")
+
+    @classmethod
+    def signature(cls) -> Signature:
+        """The fact's name and parameters, as ``validate_args`` checks them."""
+        return Signature(cls.name, cls.Params, cls.__doc__ or "")
 
     @classmethod
     def parse(cls, output: str) -> T:
@@ -50,7 +75,7 @@ class FactRef(Generic[T]):
     params: tuple[tuple[str, str], ...]
 
     def command(self) -> Command:
-        return self.fact.command(**dict(self.params))
+        return self.fact.command(self.fact.Params(**dict(self.params)))
 
     def __str__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.params)

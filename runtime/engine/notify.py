@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 
 from specops.runtime.core.command import Command, raw, sh
-from specops.runtime.core.fact import Fact
+from specops.runtime.core.fact import Fact, NoParams
 
 STATE = '"$HOME/.specops/pending"'
 
@@ -27,7 +27,7 @@ class Pending(Fact[frozenset[str]]):
     """Markers of handlers notified by an earlier run that did not get to run them."""
 
     @classmethod
-    def command(cls, **params: str) -> Command:
+    def command(cls, p: NoParams) -> Command:
         return sh(raw(f"ls -1 {STATE} 2>/dev/null; true"))
 
     @classmethod

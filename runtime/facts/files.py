@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from specops.runtime.core.command import Command, raw, sh
-from specops.runtime.core.fact import Fact
+from specops.runtime.core.fact import Fact, PathParams
 
 CONTENT_LIMIT = 1 << 20  # bytes of content read back for diffs; larger files compare by hash
 
@@ -37,9 +37,11 @@ class Content:
 class FileInfo(Fact[FileStat | None]):
     """Type, mode, owner, group and size of a path (links are not followed); None if absent."""
 
+    Params = PathParams
+
     @classmethod
-    def command(cls, **params: str) -> Command:
-        p = params["path"]
+    def command(cls, params: PathParams) -> Command:
+        p = params.path
         return sh(
             raw("if [ -L"),
             p,
@@ -75,9 +77,11 @@ class FileInfo(Fact[FileStat | None]):
 class FileContent(Fact[Content | None]):
     """SHA-256 and (up to 1 MiB) content of a regular file; None if it is not one."""
 
+    Params = PathParams
+
     @classmethod
-    def command(cls, **params: str) -> Command:
-        p = params["path"]
+    def command(cls, params: PathParams) -> Command:
+        p = params.path
         return sh(
             raw("if [ -f"),
             p,
@@ -122,9 +126,11 @@ class Tree(Fact[dict[str, TreeEntry] | None]):
     name survives; links are listed, never followed.
     """
 
+    Params = PathParams
+
     @classmethod
-    def command(cls, **params: str) -> Command:
-        p = params["path"]
+    def command(cls, params: PathParams) -> Command:
+        p = params.path
         return sh(
             raw("if [ -d"),
             p,

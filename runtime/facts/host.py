@@ -6,14 +6,14 @@ fact answers each and how its value is shown to a spec; ``fact_source`` reads th
 from __future__ import annotations
 
 from specops.runtime.core.command import Command, raw, sh
-from specops.runtime.core.fact import Fact
+from specops.runtime.core.fact import Fact, NoParams
 
 
 class OsRelease(Fact[dict[str, str]]):
     """/etc/os-release as a map with lower-case keys (id, version_id, name, …)."""
 
     @classmethod
-    def command(cls, **params: str) -> Command:
+    def command(cls, p: NoParams) -> Command:
         return sh(raw("cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release"))
 
     @classmethod
@@ -34,7 +34,7 @@ class Uname(Fact[dict[str, str]]):
     """Hostname, machine architecture and kernel release (uname -n -m -r)."""
 
     @classmethod
-    def command(cls, **params: str) -> Command:
+    def command(cls, p: NoParams) -> Command:
         return sh("uname", "-n", "-m", "-r")
 
     @classmethod

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from specops.compiler.catalog import arg
 from specops.runtime.core.command import Command, raw, sh
-from specops.runtime.core.fact import Fact
+from specops.runtime.core.fact import Fact, NoParams
 
 
 class Manager(Fact[str]):
     """The host's package manager: apt, dnf, yum, apk, pacman, or '' when none is known."""
 
     @classmethod
-    def command(cls, **params: str) -> Command:
+    def command(cls, p: NoParams) -> Command:
         return sh(
             raw("for m in apt-get dnf yum apk pacman; do"),
             raw('if command -v "$m" >/dev/null 2>&1; then echo "$m"; exit 0; fi; done; echo none'),
@@ -34,7 +35,7 @@ class Deb(Fact[dict[str, str]]):
     """Installed Debian packages and their versions (``dpkg-query``), by name."""
 
     @classmethod
-    def command(cls, **params: str) -> Command:
+    def command(cls, p: NoParams) -> Command:
         return sh(
             raw("dpkg-query -W -f '${db:Status-Abbrev}\\t${Package}\\t${Version}\\n' 2>/dev/null"),
             raw("; true"),
@@ -57,12 +58,21 @@ class Policy:
     candidate: str | None
 
 
+@dataclass(frozen=True)
+class AptPolicyParams:
+    """The parameters of ``AptPolicy``."""
+
+    packages: str = arg(doc="Package names, separated by spaces.")
+
+
 class AptPolicy(Fact[dict[str, Policy]]):
     """Installed and candidate versions of some packages (``apt-cache policy``)."""
 
+    Params = AptPolicyParams
+
     @classmethod
-    def command(cls, **params: str) -> Command:
-        names = params["packages"].split()
+    def command(cls, p: AptPolicyParams) -> Command:
+        names = p.packages.split()
         return sh(raw("apt-cache policy"), *names, raw("2>/dev/null; true"))
 
     @classmethod
@@ -90,7 +100,7 @@ class AptCacheAge(Fact[int | None]):
     """Seconds since the apt package lists were last updated; None if they never were."""
 
     @classmethod
-    def command(cls, **params: str) -> Command:
+    def command(cls, p: NoParams) -> Command:
         return sh(
             raw("if ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1; then"),
             raw("echo $(( $(date +%s) - $(stat -c %Y /var/lib/apt/lists) )); else echo never; fi"),
@@ -106,7 +116,7 @@ class AptHolds(Fact[list[str]]):
     """Packages held back from upgrades (``apt-mark showhold``)."""
 
     @classmethod
-    def command(cls, **params: str) -> Command:
+    def command(cls, p: NoParams) -> Command:
         return sh(raw("apt-mark showhold 2>/dev/null; true"))
 
     @classmethod
@@ -118,7 +128,7 @@ class Rpm(Fact[dict[str, str]]):
     """Installed RPM packages (dnf, yum) and their version-release, by name."""
 
     @classmethod
-    def command(cls, **params: str) -> Command:
+    def command(cls, p: NoParams) -> Command:
         return sh(raw("rpm -qa --qf '%{NAME}\\t%{VERSION}-%{RELEASE}\\n' 2>/dev/null; true"))
 
     @classmethod
@@ -135,7 +145,7 @@ class Apk(Fact[dict[str, str]]):
     """Installed Alpine packages (``apk info -v``: name-version-rN), by name."""
 
     @classmethod
-    def command(cls, **params: str) -> Command:
+    def command(cls, p: NoParams) -> Command:
         return sh(raw("apk info -v 2>/dev/null; true"))
 
     @classmethod
@@ -152,7 +162,7 @@ class Pacman(Fact[dict[str, str]]):
     """Installed Arch Linux packages (``pacman -Q``), by name."""
 
     @classmethod
-    def command(cls, **params: str) -> Command:
+    def command(cls, p: NoParams) -> Command:
         return sh(raw("pacman -Q 2>/dev/null; true"))
 
     @classmethod

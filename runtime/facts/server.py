@@ -13,8 +13,10 @@ import base64
 import re
 from dataclasses import dataclass
 
+from specops.compiler.catalog import arg
 from specops.runtime.core.command import Command, raw, sh
-from specops.runtime.core.fact import Fact
+from specops.runtime.core.fact import Fact, NoParams
+from specops.runtime.core.words import check_name
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,7 @@ class Hostname(Fact[HostnameState]):
     """The running hostname and the one in /etc/hostname."""
 
     @classmethod
-    def command(cls, **params: str) -> Command:
+    def command(cls, p: NoParams) -> Command:
         return sh(raw("uname -n; cat /etc/hostname 2>/dev/null | head -n1; true"))
 
     @classmethod
@@ -49,7 +51,7 @@ class Users(Fact[dict[str, User]]):
     """Every account in the passwd database (``getent passwd``), by name."""
 
     @classmethod
-    def command(cls, **params: str) -> Command:
+    def command(cls, p: NoParams) -> Command:
         return sh(raw("getent passwd"))
 
     @classmethod
@@ -75,7 +77,7 @@ class Groups(Fact[dict[str, Group]]):
     """Every group (``getent group``) with its supplementary members, by name."""
 
     @classmethod
-    def command(cls, **params: str) -> Command:
+    def command(cls, p: NoParams) -> Command:
         return sh(raw("getent group"))
 
     @classmethod
@@ -90,12 +92,21 @@ class Groups(Fact[dict[str, Group]]):
         return out
 
 
+@dataclass(frozen=True)
+class SysctlParams:
+    """The parameters of ``Sysctl``."""
+
+    key: str = arg(doc='Kernel parameter, e.g. "net.ipv4.ip_forward".')
+
+
 class Sysctl(Fact[str | None]):
     """The live value of one kernel parameter (whitespace collapsed); None if unknown."""
 
+    Params = SysctlParams
+
     @classmethod
-    def command(cls, **params: str) -> Command:
-        return sh(raw("sysctl -n --"), params["key"], raw("2>/dev/null || echo '@@absent'"))
+    def command(cls, p: SysctlParams) -> Command:
+        return sh(raw("sysctl -n --"), p.key, raw("2>/dev/null || echo '@@absent'"))
 
     @classmethod
     def parse(cls, output: str) -> str | None:
@@ -105,14 +116,23 @@ class Sysctl(Fact[str | None]):
         return " ".join(text.split())
 
 
+@dataclass(frozen=True)
+class CrontabParams:
+    """The parameters of ``Crontab``."""
+
+    user: str = arg(doc="Whose crontab.", check=check_name)
+
+
 class Crontab(Fact[str | None]):
     """A user's crontab as ``crontab -l`` prints it; None when the user has none."""
 
+    Params = CrontabParams
+
     @classmethod
-    def command(cls, **params: str) -> Command:
+    def command(cls, p: CrontabParams) -> Command:
         return sh(
             raw("if command -v crontab >/dev/null && c=$(crontab -l -u"),
-            params["user"],
+            p.user,
             raw("2>/dev/null); then printf 'tab:'; printf '%s\\n' \"$c\" | base64 -w0;"),
             raw("else printf none; fi; echo"),
         )
@@ -136,7 +156,7 @@ class Mounts(Fact[dict[str, Mount]]):
     """What is mounted where (from /proc/self/mounts), by mount point; the last mount wins."""
 
     @classmethod
-    def command(cls, **params: str) -> Command:
+    def command(cls, p: NoParams) -> Command:
         return sh(raw("cat /proc/self/mounts"))
 
     @classmethod
@@ -159,7 +179,7 @@ class Locales(Fact[list[str]]):
     """Locales the C library can use (``locale -a``), normalized (``en_US.utf8``)."""
 
     @classmethod
-    def command(cls, **params: str) -> Command:
+    def command(cls, p: NoParams) -> Command:
         return sh(raw("locale -a 2>/dev/null; true"))
 
     @classmethod
@@ -174,12 +194,21 @@ class AlternativeState:
     choices: list[str]
 
 
+@dataclass(frozen=True)
+class AlternativeParams:
+    """The parameters of ``Alternative``."""
+
+    name: str = arg(doc='Alternatives group, e.g. "editor".')
+
+
 class Alternative(Fact[AlternativeState | None]):
     """One Debian alternatives group (``update-alternatives --query``); None if unknown."""
 
+    Params = AlternativeParams
+
     @classmethod
-    def command(cls, **params: str) -> Command:
-        return sh(raw("update-alternatives --query"), params["name"], raw("2>/dev/null; true"))
+    def command(cls, p: AlternativeParams) -> Command:
+        return sh(raw("update-alternatives --query"), p.name, raw("2>/dev/null; true"))
 
     @classmethod
     def parse(cls, output: str) -> AlternativeState | None:
@@ -197,12 +226,21 @@ class Alternative(Fact[AlternativeState | None]):
         return AlternativeState(mode, value, choices)
 
 
+@dataclass(frozen=True)
+class CommandStatusParams:
+    """The parameters of ``CommandStatus``."""
+
+    command: str = arg(doc="A read-only check command, run with sh -c.")
+
+
 class CommandStatus(Fact[int]):
     """The exit status of a read-only check command (used by ``unless``)."""
 
+    Params = CommandStatusParams
+
     @classmethod
-    def command(cls, **params: str) -> Command:
-        return sh("sh", "-c", params["command"], raw(">/dev/null 2>&1 </dev/null; echo $?"))
+    def command(cls, p: CommandStatusParams) -> Command:
+        return sh("sh", "-c", p.command, raw(">/dev/null 2>&1 </dev/null; echo $?"))
 
     @classmethod
     def parse(cls, output: str) -> int:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from specops.compiler.catalog import arg
 from specops.runtime.core.command import Command, raw, sh
 from specops.runtime.core.fact import Fact
+from specops.runtime.core.words import check_unit
 
 
 @dataclass(frozen=True)
@@ -16,15 +18,24 @@ class UnitState:
     file: str  # enabled, disabled, static, masked, '' …
 
 
+@dataclass(frozen=True)
+class UnitParams:
+    """The parameters of ``Unit``."""
+
+    name: str = arg(doc='Unit name, e.g. "nginx.service".', check=check_unit)
+
+
 class Unit(Fact[UnitState | None]):
     """A systemd unit's load, active and enablement state; None when the unit does not exist."""
 
+    Params = UnitParams
+
     @classmethod
-    def command(cls, **params: str) -> Command:
+    def command(cls, p: UnitParams) -> Command:
         return sh(
             raw("if command -v systemctl >/dev/null; then"),
             raw("systemctl show -p LoadState -p ActiveState -p SubState -p UnitFileState --"),
-            params["name"],
+            p.name,
             raw(";"),
             raw("else echo LoadState=none; fi"),
         )
@@ -49,12 +60,21 @@ class InitScript:
     enabled: bool  # a start link in /etc/rc2.d … rc5.d
 
 
+@dataclass(frozen=True)
+class SysvServiceParams:
+    """The parameters of ``SysvService``."""
+
+    name: str = arg(doc="Init script name in /etc/init.d.")
+
+
 class SysvService(Fact[InitScript | None]):
     """A sysvinit service: running and enabled; None when /etc/init.d/NAME does not exist."""
 
+    Params = SysvServiceParams
+
     @classmethod
-    def command(cls, **params: str) -> Command:
-        n = params["name"]
+    def command(cls, p: SysvServiceParams) -> Command:
+        n = p.name
         return sh(
             raw("if [ -x"), f"/etc/init.d/{n}",
             raw("]; then if"), f"/etc/init.d/{n}", raw("status >/dev/null 2>&1;"),

@@ -15,7 +15,7 @@ from typing import Any
 
 from specops.compiler.catalog import Declares, arg
 from specops.runtime.core.command import Command, raw, sh
-from specops.runtime.core.fact import Fact, FactRef, Facts
+from specops.runtime.core.fact import Fact, FactRef, Facts, PathParams
 from specops.runtime.core.operation import Action, Change, Operation, PlanError, register
 from specops.runtime.core.reach import Reach, of_paths
 from specops.runtime.core.words import check_absolute
@@ -33,9 +33,11 @@ class Checkout:
 class Head(Fact[Checkout | None]):
     """HEAD commit, origin URL and dirtiness of a git checkout; None if it is not one."""
 
+    Params = PathParams
+
     @classmethod
-    def command(cls, **params: str) -> Command:
-        p = params["path"]
+    def command(cls, params: PathParams) -> Command:
+        p = params.path
         return sh(
             raw("if command -v git >/dev/null && [ -d"), f"{p}/.git", raw("]; then"),
             raw("git -C"), p, raw("rev-parse HEAD;"),
@@ -55,14 +57,24 @@ class Head(Fact[Checkout | None]):
         return Checkout(lines[0], lines[1], lines[2] == "dirty")
 
 
+@dataclass(frozen=True)
+class RemoteParams:
+    """The parameters of ``Remote``."""
+
+    url: str = arg(doc="Repository URL.")
+    ref: str = arg(doc="Branch or tag name.")
+
+
 class Remote(Fact[str | None]):
     """The commit a ref names on a remote (``git ls-remote``): '' if none, None if no git."""
 
+    Params = RemoteParams
+
     @classmethod
-    def command(cls, **params: str) -> Command:
+    def command(cls, p: RemoteParams) -> Command:
         return sh(
             raw("if command -v git >/dev/null; then GIT_TERMINAL_PROMPT=0 git ls-remote --"),
-            params["url"], params["ref"], f"refs/tags/{params['ref']}^{{}}",
+            p.url, p.ref, f"refs/tags/{p.ref}^{{}}",
             raw("2>/dev/null | head -n 50; true; else echo @@nogit; fi"),
         )  # fmt: skip
 
@@ -159,19 +171,31 @@ class Repo(Operation[RepoArgs]):
         return {Head.ref(path=a.path): Checkout(self._want(a, f) or "(new)", a.url, False)}
 
 
+@dataclass(frozen=True)
+class ConfigParams:
+    """The parameters of ``Config``."""
+
+    name: str = arg(doc='Option name, e.g. "user.email".')
+    repo: str | None = arg(
+        None, doc="A repository's path; unset: the global (--system) configuration."
+    )
+
+
 class Config(Fact[str | None]):
     """One git option from a config file (--system, or a repository's); None when unset."""
 
+    Params = ConfigParams
+
     @classmethod
-    def command(cls, **params: str) -> Command:
-        repo = params.get("repo")
+    def command(cls, p: ConfigParams) -> Command:
+        repo = p.repo
         git = (
             sh("git", "-C", repo, "config", "--local") if repo else sh("git", "config", "--system")
         )
         return (
             sh(raw("if command -v git >/dev/null && v=$("))
             + git
-            + sh(raw("--get --"), params["name"], raw("); then printf 'value:%s\\n' \"$v\";"))
+            + sh(raw("--get --"), p.name, raw("); then printf 'value:%s\\n' \"$v\";"))
             + sh(raw("else echo unset; fi"))
         )
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from specops.compiler.catalog import Declares, arg
 from specops.runtime.core.command import Command, raw, secret, sh
-from specops.runtime.core.fact import Fact, FactRef, Facts
+from specops.runtime.core.fact import Fact, FactRef, Facts, NoParams
 from specops.runtime.core.operation import Action, Change, Operation, register
 
 IDENT = re.compile(r"^[A-Za-z0-9_]{1,64}$")
@@ -66,7 +66,7 @@ class Databases(Fact[list[str] | None]):
     """Databases on the local server; None when no server answers (not installed or stopped)."""
 
     @classmethod
-    def command(cls, **params: str) -> Command:
+    def command(cls, p: NoParams) -> Command:
         return _query("SHOW DATABASES")
 
     @classmethod
@@ -74,13 +74,23 @@ class Databases(Fact[list[str] | None]):
         return _rows(output)
 
 
+@dataclass(frozen=True)
+class GrantsParams:
+    """The parameters of ``Grants``."""
+
+    user: str = arg(doc="MySQL account name.")
+    host: str = arg(doc="MySQL account host.")
+
+
 class Grants(Fact[list[str] | None]):
     """An account's grants (``SHOW GRANTS``): [] if there is no such account, None if no server."""
 
+    Params = GrantsParams
+
     @classmethod
-    def command(cls, **params: str) -> Command:
-        who = f"{sql_string(params['user'])}@{sql_string(params['host'])}"
-        user, host = sql_string(params["user"]), sql_string(params["host"])
+    def command(cls, p: GrantsParams) -> Command:
+        who = f"{sql_string(p.user)}@{sql_string(p.host)}"
+        user, host = sql_string(p.user), sql_string(p.host)
         exists = f"SELECT COUNT(*) FROM mysql.user WHERE user={user} AND host={host}"
         return sh(
             raw("if command -v mysql >/dev/null && n=$(printf '%s\\n'"), exists,

@@ -34,12 +34,23 @@ def check_requirements(v: Any) -> str | None:
     return f"not name or name==version: {', '.join(map(repr, bad))}" if bad else None
 
 
+@dataclass(frozen=True)
+class PackagesParams:
+    """The parameters of ``Packages``."""
+
+    python: str = arg(
+        doc="Path of the Python interpreter (a virtualenv's bin/python).", check=check_absolute
+    )
+
+
 class Packages(Fact[dict[str, str] | None]):
     """Installed distributions of a Python (``pip list``), by normalized name; None if no Python."""
 
+    Params = PackagesParams
+
     @classmethod
-    def command(cls, **params: str) -> Command:
-        py = params["python"]
+    def command(cls, p: PackagesParams) -> Command:
+        py = p.python
         return sh(
             raw("if [ -x"), py, raw("] || command -v"), py,
             raw(">/dev/null 2>&1; then"), py,

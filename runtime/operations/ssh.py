@@ -45,13 +45,22 @@ def key_id(line: str) -> tuple[str, str] | None:
     return None
 
 
+@dataclass(frozen=True)
+class AuthorizedKeysParams:
+    """The parameters of ``AuthorizedKeys``."""
+
+    user: str = arg(doc="Whose ~/.ssh/authorized_keys.", check=check_name)
+
+
 class AuthorizedKeys(Fact[list[str] | None]):
     """The lines of a user's ~/.ssh/authorized_keys ([] when missing); None if no such user."""
 
+    Params = AuthorizedKeysParams
+
     @classmethod
-    def command(cls, **params: str) -> Command:
+    def command(cls, p: AuthorizedKeysParams) -> Command:
         return sh(
-            raw("h=$(getent passwd"), params["user"], raw("| cut -d: -f6) && [ -n \"$h\" ] &&"),
+            raw("h=$(getent passwd"), p.user, raw("| cut -d: -f6) && [ -n \"$h\" ] &&"),
             raw('{ printf "keys:"; cat "$h/.ssh/authorized_keys" 2>/dev/null | base64 -w0;'),
             raw("echo; }"),
             raw("|| echo nouser"),

@@ -38,7 +38,7 @@ def main() -> None:
     conn = connect(target)
     conn.open()
     try:
-        r = conn.run("sh -s", stdin=fact.command(**params).render() + "\n")
+        r = conn.run("sh -s", stdin=fact.ref(**params).command().render() + "\n")
     finally:
         conn.close()
     out = ROOT / "facts" / ns.fact / f"{ns.case}.json"
