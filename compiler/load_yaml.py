@@ -260,7 +260,7 @@ def _yaml_error(e: YAMLError, text: str, file: str, events: _Events) -> Diagnost
     span = _point(file, where) if where is not None else None
     if isinstance(e, DuplicateKeyError) and problem_at is not None:
         key = events.key_text.get(problem_at)  # "" for a repeated empty key
-        if key is None:  # a list or mapping as a key: as ruamel writes it
+        if key is None or problem_at in events.empty:  # null, list or mapping: as ruamel says
             key = _quoted(str(e.problem)) or "?"
         first = events.first_key.get(problem_at)
         notes = []

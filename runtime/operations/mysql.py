@@ -59,7 +59,8 @@ def _query(sql: str) -> Command:
 
 def _rows(output: str) -> list[str] | None:
     lines = [x for x in output.splitlines() if x.strip()]
-    return None if lines[:1] == ["@@down"] else lines
+    # @@down is printed alone; a database named @@down is a first row among others
+    return None if lines == ["@@down"] else lines
 
 
 class Databases(Fact[list[str] | None]):

@@ -220,8 +220,7 @@ class PipPackages(Operation[PackagesArgs]):
         have = dict(cur or {})
         for req in _todo(a, have):
             m = REQ.match(req)
-            if m is None:
-                continue
+            assert m is not None  # _todo returns requirements or their names, all matching
             if a.present:
                 have[canonical(m.group(1))] = m.group(4) or "(new)"
             else:

@@ -6,6 +6,11 @@ Each test loads its own text (no shared fixture), so every test runs the convert
 
 from __future__ import annotations
 
+import datetime as dt
+import inspect
+import sys
+from collections.abc import Iterator
+
 import pytest
 
 from specops.compiler.diagnostics import Diagnostic, SpecError
@@ -74,6 +79,7 @@ DOC = "\n".join(
 
 def test_every_value_of_a_block_document_is_located() -> None:
     doc = load_yaml(DOC, F)
+    assert (doc.file, doc.text, doc.format) == (F, DOC, "yaml")
     assert doc.data == {
         "title": "Spec",
         "ops": {"app": {"mode": "0755", "tags": ["a", {"k": "v"}, None]}},
@@ -143,6 +149,20 @@ def test_a_block_scalar_ends_at_its_last_text() -> None:
     assert doc.spans[("a",)] == Span(F, 1, 4, 3, 5)
 
 
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("a: |\n  x\n  yz\nb: 1\n", Span(F, 1, 4, 3, 5)),
+        ("long_key: |\n  x\n", Span(F, 1, 11, 2, 4)),
+    ],
+    ids=["next-key-right-after", "value-column-past-the-end-line"],
+)
+def test_a_block_scalar_is_trimmed_to_its_last_line(text: str, span: Span) -> None:
+    doc = load_yaml(text, F)
+    (path, *_) = doc.data
+    assert doc.spans[(path,)] == span
+
+
 def test_a_block_sequence_ends_where_its_last_located_item_ends() -> None:
     doc = load_yaml("k:\n  - a\n  - [b]\n  -\n", F)
     assert doc.spans[("k",)] == Span(F, 2, 3, 3, 8)
@@ -165,6 +185,58 @@ def test_merged_keys_have_data_but_no_span_of_their_own() -> None:
     assert doc.data == {"w": {"y": 2, "x": 1}}
     assert ("w", "x") not in doc.spans and ("w", "x") not in doc.key_spans
     assert doc.span(("w", "x")) == Span(F, 2, 3, 3, 7)
+
+
+def test_an_explicit_null_is_located_at_its_text() -> None:
+    doc = load_yaml("a: ~\nb: null\nc:\n", F)
+    assert doc.data == {"a": None, "b": None, "c": None}
+    assert [doc.spans[(k,)] for k in "abc"] == [at(1, 4, 5), at(2, 4, 8), at(3, 3, 4)]
+
+
+def test_a_list_of_empty_items_is_as_long_as_its_first_dash() -> None:
+    doc = load_yaml("x:\n  a:\n    -\n    -\n", F)
+    assert doc.data == {"x": {"a": [None, None]}}
+    assert doc.spans == {
+        (): at(1, 1, 2),
+        ("x",): Span(F, 2, 3, 3, 6),
+        ("x", "a"): at(3, 5, 6),
+        ("x", "a", 0): at(3, 6, 7),
+        ("x", "a", 1): at(4, 6, 7),
+    }
+
+
+def test_values_are_plain_python_types() -> None:
+    text = (
+        "a: &t true\nb: *t\nc: &i 7\nd: 0x1F\ne: 0o17\nf: &f 1.5\ng: 1e3\n"
+        "h: 2001-12-14t21:59:43.10-05:00\ni: 2020-01-02\nj: !!str x\nk: &s text\n"
+        "l: 2001-12-14 21:59:43\nm: |\n  block\n"
+    )
+    data = load_yaml(text, F).data
+    minus5 = dt.timezone(dt.timedelta(hours=-5))
+    assert data == {
+        "a": True,
+        "b": True,
+        "c": 7,
+        "d": 31,
+        "e": 15,
+        "f": 1.5,
+        "g": 1000.0,
+        "h": dt.datetime(2001, 12, 14, 21, 59, 43, 100000, tzinfo=minus5),
+        "i": dt.date(2020, 1, 2),
+        "j": "x",
+        "k": "text",
+        "l": dt.datetime(2001, 12, 14, 21, 59, 43),
+        "m": "block\n",
+    }
+    assert {k: type(v) for k, v in data.items()} == {
+        **dict.fromkeys("ab", bool),
+        **dict.fromkeys("cde", int),
+        **dict.fromkeys("fg", float),
+        **dict.fromkeys("hl", dt.datetime),
+        "i": dt.date,
+        **dict.fromkeys("jkm", str),
+    }
+    assert data["h"].utcoffset() == dt.timedelta(hours=-5)
 
 
 # -- the top level -------------------------------------------------------------------------
@@ -222,7 +294,10 @@ def test_tags_that_are_refused(text: str, want: Diagnostic) -> None:
 
 
 def test_tags_that_agree_with_the_value() -> None:
-    text = "a: !!map {k: 1}\nb: !!seq [1]\nc: !!float 1\nd: !!bool true\ne: !!null ~\nf: !!str 1\n"
+    text = (
+        "a: !!map {k: 1}\nb: !!seq [1]\nc: !!float 1\nd: !!bool true\ne: !!null ~\n"
+        "f: !!str 1\ng: ! 2\n"
+    )
     assert load_yaml(text, F).data == {
         "a": {"k": 1},
         "b": [1],
@@ -230,6 +305,7 @@ def test_tags_that_agree_with_the_value() -> None:
         "d": True,
         "e": None,
         "f": "1",
+        "g": 2,  # ruamel reads the non-specific tag "!" as no tag
     }
 
 
@@ -264,6 +340,17 @@ def test_every_refused_version_is_reported() -> None:
             "YAML 1.3 is not supported; spec files are YAML 1.2",
             at(5, 1, 2),
             "remove the %YAML line",
+        ),
+    ]
+
+
+def test_problems_of_the_first_document_are_kept_when_a_second_starts() -> None:
+    assert errors("a: !foo 1\n---\nb: 2\n") == [
+        unsupported("the tag !foo is not supported", at(1, 4, 5), TAG_HINT),
+        unsupported(
+            "a spec file holds one YAML document, and this starts a second",
+            at(2, 1, 2),
+            "remove the '---' line, or move the second document to its own file",
         ),
     ]
 
@@ -360,16 +447,35 @@ def test_keys_must_be_strings(text: str, got: str, span: Span, hint: str | None)
     )
 
 
+def test_every_key_that_is_not_a_string_is_reported() -> None:
+    number = unsupported(
+        "mapping keys must be strings, and this one is a number",
+        at(1, 1, 2),
+        'quote it: "1": value',
+    )
+    assert errors("1: a\n2: b\n") == [number, unsupported(number.message, at(2, 1, 2), number.hint)]
+
+
 def test_a_key_repeated_with_a_tag_is_a_duplicate() -> None:
     assert error("a: 1\n!!str a: 2\n") == Diagnostic(
         "yaml-duplicate-key", 'duplicate key "a"', Span(F, 2, 1, 2, 8)
     )
+    assert errors("a: 1\n!!str a: 2\n3: x\n") == [
+        Diagnostic("yaml-duplicate-key", 'duplicate key "a"', Span(F, 2, 1, 2, 8)),
+        unsupported(
+            "mapping keys must be strings, and this one is a number",
+            at(3, 1, 2),
+            'quote it: "1": value',
+        ),
+    ]
 
 
 @pytest.mark.parametrize(
     ("text", "key", "span", "first"),
     [
         ("a: 1\nb: 2\na: 3\n", "a", at(3, 1, 2), at(1, 1, 2)),
+        ("a: 1\nb: 2\nb: 3\n", "b", at(3, 1, 2), at(2, 1, 2)),
+        ("a: b\nb: 1\nb: 2\n", "b", at(3, 1, 2), at(2, 1, 2)),
         ("x:\n  key: &v 1\n  key: 2\n", "key", at(3, 3, 6), at(2, 3, 6)),
         ("{'a b': 1, \"a b\": 2}", "a b", at(1, 12, 17), at(1, 2, 7)),
         ("'': 1\n'': 2\n", "", at(2, 1, 3), at(1, 1, 3)),
@@ -380,6 +486,23 @@ def test_a_duplicate_key_is_located_with_its_first_twin(
 ) -> None:
     assert error(text) == Diagnostic(
         "yaml-duplicate-key", f'duplicate key "{key}"', span, ONCE, (("first defined here", first),)
+    )
+
+
+def test_an_alias_inside_its_own_anchor() -> None:
+    assert error("a: &x [1, *x]\n") == unsupported(
+        "the alias *x refers to a collection that contains it", at(1, 11, 12)
+    )
+
+
+def test_a_duplicate_null_key_is_pointed_at_where_it_would_be() -> None:
+    """An empty key has no text: both places are points."""
+    assert error("? \n: 1\n? \n: 2\n") == Diagnostic(
+        "yaml-duplicate-key",
+        'duplicate key "None"',
+        at(3, 2, 3),
+        ONCE,
+        (("first defined here", at(1, 2, 3)),),
     )
 
 
@@ -432,9 +555,46 @@ def test_nesting_deeper_than_100_is_refused_where_it_gets_too_deep() -> None:
     )
 
 
+@pytest.fixture
+def shallow_stack() -> Iterator[None]:
+    """A caller with little stack left: ruamel's recursive composer runs out of it."""
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack()) + 100)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(before)
+
+
+@pytest.mark.usefixtures("shallow_stack")
+def test_running_out_of_stack_is_reported_as_nesting_at_the_deepest_point() -> None:
+    assert error("a: " + "[" * 99 + "]" * 99) == unsupported(DEEP, at(1, 102, 103))
+    twice = "a: " + "[" * 99 + "]" * 99 + "\nb: " + "[" * 99 + "]" * 99
+    assert error(twice) == unsupported(DEEP, at(1, 102, 103))  # the first one that deep
+
+
 def test_nesting_through_an_alias_is_counted_at_the_anchor() -> None:
     text = "a: &d " + "[" * 55 + "]" * 55 + "\nb: " + "[" * 55 + "*d" + "]" * 55 + "\n"
     assert error(text) == unsupported(DEEP, at(1, 52, 53))
+
+
+def test_too_deep_at_a_merged_key_is_reported_at_the_start_of_the_file() -> None:
+    """A key merged in with "<<" has no place of its own; here it is the 101st level."""
+    text = "m: &m {x: 1}\nm2: &m2 {<<: *m}\nb: " + "[" * 99 + "*m2" + "]" * 99
+    assert error(text) == unsupported(DEEP, at(1, 1, 2))
+
+
+def test_an_alias_bomb_past_the_limit_at_a_merged_key_is_reported_at_the_start() -> None:
+    """m2 copies are 2 values each (the mapping, its merged x), l1 21, l2 211, l3 2111,
+    l4 21111: after 99999 values, the 6th m2 of the 6th l1 of ... of l5 tips it at its x."""
+    lines = ["m: &m {x: 1}", "m2: &m2 {<<: *m}", "l1: &l1 [" + ", ".join(["*m2"] * 10) + "]"]
+    lines += [f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]" for i in range(2, 5)]
+    lines.append("l5: [" + ", ".join(["*l4"] * 10) + "]")
+    assert error("\n".join(lines) + "\n") == unsupported(
+        "the document expands to more than 100000 values through its aliases",
+        at(1, 1, 2),
+        "an alias (*name) copies its anchor's whole value; use fewer of them",
+    )
 
 
 def test_an_alias_bomb_is_refused_at_the_value_past_the_limit() -> None:
