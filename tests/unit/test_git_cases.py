@@ -1,12 +1,13 @@
-"""git.repo and git.config (runtime/git.py), expected values by hand: what the facts read
+"""git.repo and git.config (runtime/operations/git.py), expected values by hand: what the facts read
 from git's output, option names, and what a checkout predicts for the ops after it."""
 
 from __future__ import annotations
 
 import pytest
 
-from specops.runtime.facts import Facts
-from specops.runtime.git import (
+from specops.runtime.core.fact import Facts
+from specops.runtime.core.reach import Reach
+from specops.runtime.operations.git import (
     Checkout,
     Config,
     ConfigArgs,
@@ -17,7 +18,6 @@ from specops.runtime.git import (
     RepoArgs,
     check_option,
 )
-from specops.runtime.reach import Reach
 
 SHA1 = "1111111111111111111111111111111111111111"
 SHA2 = "2222222222222222222222222222222222222222"

@@ -1,5 +1,5 @@
 """dnf, apk, pacman and server.packages, dnf.repository and apk.repository
-(runtime/pkgmanagers.py), expected values by hand: names accepted, summaries, and what
+(runtime/operations/pkgmanagers.py), expected values by hand: names accepted, summaries, and what
 each op predicts for the ops after it."""
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ import hashlib
 
 import pytest
 
-from specops.runtime.facts import Facts
-from specops.runtime.files_facts import Content, FileContent, FileInfo, FileStat
-from specops.runtime.operation import PlanError
-from specops.runtime.packages_facts import Apk, Manager, Pacman, Rpm
-from specops.runtime.pkgmanagers import (
+from specops.runtime.core.fact import Facts
+from specops.runtime.core.operation import PlanError
+from specops.runtime.facts.files import Content, FileContent, FileInfo, FileStat
+from specops.runtime.facts.packages import Apk, Manager, Pacman, Rpm
+from specops.runtime.operations.pkgmanagers import (
     DRIVERS,
     ApkPackages,
     ApkRepoArgs,
