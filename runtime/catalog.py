@@ -17,12 +17,14 @@ from specops.runtime.facts import ssh as _ssh_facts  # noqa: F401
 from specops.runtime.facts import systemd as _systemd_facts  # noqa: F401
 from specops.runtime.operations import (  # noqa: F401
     apache,
+    apk,
     apt,
+    dnf,
     files,
     git,
     mysql,
+    pacman,
     pip,
-    pkgmanagers,
     server,
     service,
     ssh,
