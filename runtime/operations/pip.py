@@ -14,60 +14,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from specops.compiler.catalog import Declares, arg
-from specops.runtime.core.command import Command, raw, sh
-from specops.runtime.core.fact import Fact, FactRef, Facts
+from specops.runtime.core.command import sh
+from specops.runtime.core.fact import FactRef, Facts
 from specops.runtime.core.operation import Action, Change, Operation, register
 from specops.runtime.core.reach import PACKAGES, Reach, of_paths
 from specops.runtime.core.words import check_absolute
 from specops.runtime.facts.files import Content, FileContent, FileInfo, FileStat
+from specops.runtime.facts.pip import Packages, canonical
 
 REQ = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[A-Za-z0-9,._-]+\])?(==([A-Za-z0-9.+!_-]+))?$")
-
-
-def canonical(name: str) -> str:
-    """PEP 503 normalized project name."""
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def check_requirements(v: Any) -> str | None:
     bad = [p for p in v if not REQ.match(p)]
     return f"not name or name==version: {', '.join(map(repr, bad))}" if bad else None
-
-
-@dataclass(frozen=True)
-class PackagesParams:
-    """The parameters of ``Packages``."""
-
-    python: str = arg(
-        doc="Path of the Python interpreter (a virtualenv's bin/python).", check=check_absolute
-    )
-
-
-class Packages(Fact[dict[str, str] | None]):
-    """Installed distributions of a Python (``pip list``), by normalized name; None if no Python."""
-
-    Params = PackagesParams
-
-    @classmethod
-    def command(cls, p: PackagesParams) -> Command:
-        py = p.python
-        return sh(
-            raw("if [ -x"), py, raw("] || command -v"), py,
-            raw(">/dev/null 2>&1; then"), py,
-            raw("-m pip list --format=freeze --disable-pip-version-check 2>/dev/null; true;"),
-            raw("else echo '@@nopython'; fi"),
-        )  # fmt: skip
-
-    @classmethod
-    def parse(cls, output: str) -> dict[str, str] | None:
-        if output.strip() == "@@nopython":
-            return None
-        out = {}
-        for line in output.splitlines():
-            name, sep, version = line.strip().partition("==")
-            if sep:
-                out[canonical(name)] = version
-        return out
 
 
 @dataclass(frozen=True)

@@ -7,19 +7,19 @@ earlier in the same run works; edits keep every other line as it is.
 
 from __future__ import annotations
 
-import base64
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from specops.compiler.catalog import Declares, PathAttrs, arg
-from specops.runtime.core.command import Command, raw, sh
-from specops.runtime.core.fact import Fact, FactRef, Facts
+from specops.runtime.core.command import raw, sh
+from specops.runtime.core.fact import FactRef, Facts
 from specops.runtime.core.operation import Action, Change, Operation, attrs_of, register
 from specops.runtime.core.reach import Reach, of_paths
 from specops.runtime.core.words import check_absolute, check_name, check_one_line
 from specops.runtime.facts.files import FileInfo, FileStat
+from specops.runtime.facts.ssh import AuthorizedKeys
 from specops.runtime.kit.content import (
     content_effects,
     content_facts,
@@ -43,35 +43,6 @@ def key_id(line: str) -> tuple[str, str] | None:
         if p.startswith(("ssh-", "ecdsa-", "sk-")):
             return p, parts[i + 1]
     return None
-
-
-@dataclass(frozen=True)
-class AuthorizedKeysParams:
-    """The parameters of ``AuthorizedKeys``."""
-
-    user: str = arg(doc="Whose ~/.ssh/authorized_keys.", check=check_name)
-
-
-class AuthorizedKeys(Fact[list[str] | None]):
-    """The lines of a user's ~/.ssh/authorized_keys ([] when missing); None if no such user."""
-
-    Params = AuthorizedKeysParams
-
-    @classmethod
-    def command(cls, p: AuthorizedKeysParams) -> Command:
-        return sh(
-            raw("h=$(getent passwd"), p.user, raw("| cut -d: -f6) && [ -n \"$h\" ] &&"),
-            raw('{ printf "keys:"; cat "$h/.ssh/authorized_keys" 2>/dev/null | base64 -w0;'),
-            raw("echo; }"),
-            raw("|| echo nouser"),
-        )  # fmt: skip
-
-    @classmethod
-    def parse(cls, output: str) -> list[str] | None:
-        text = output.strip()
-        if not text.startswith("keys:"):
-            return None
-        return base64.b64decode(text[5:]).decode("utf-8", "surrogateescape").splitlines()
 
 
 @dataclass(frozen=True)

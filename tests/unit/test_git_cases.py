@@ -7,17 +7,8 @@ import pytest
 
 from specops.runtime.core.fact import Facts
 from specops.runtime.core.reach import Reach
-from specops.runtime.operations.git import (
-    Checkout,
-    Config,
-    ConfigArgs,
-    GitConfig,
-    Head,
-    Remote,
-    Repo,
-    RepoArgs,
-    check_option,
-)
+from specops.runtime.facts.git import Checkout, Config, Head, Remote
+from specops.runtime.operations.git import ConfigArgs, GitConfig, Repo, RepoArgs, check_option
 
 SHA1 = "1111111111111111111111111111111111111111"
 SHA2 = "2222222222222222222222222222222222222222"

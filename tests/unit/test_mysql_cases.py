@@ -8,17 +8,15 @@ import pytest
 
 from specops.runtime.core.command import Secret
 from specops.runtime.core.fact import Facts
+from specops.runtime.facts.mysql import Databases, Grants, sql_string
 from specops.runtime.operations.mysql import (
     Database,
     DatabaseArgs,
-    Databases,
-    Grants,
     User,
     UserArgs,
     check_account,
     check_host,
     check_ident,
-    sql_string,
 )
 
 # -- names --------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ import pytest
 from specops.runtime.core.fact import Facts
 from specops.runtime.core.reach import PACKAGES, Reach
 from specops.runtime.facts.files import Content, FileContent, FileInfo, FileStat
+from specops.runtime.facts.pip import Packages
 from specops.runtime.operations.pip import (
-    Packages,
     PackagesArgs,
     PipPackages,
     Venv,

@@ -16,10 +16,10 @@ from specops.runtime.core.fact import Facts
 from specops.runtime.core.operation import PlanError
 from specops.runtime.core.reach import Reach
 from specops.runtime.facts.files import Content, FileContent, FileInfo, FileStat
+from specops.runtime.facts.ssh import AuthorizedKeys
 from specops.runtime.operations.ssh import (
     AuthorizedKey,
     AuthorizedKeyArgs,
-    AuthorizedKeys,
     Keygen,
     KeygenArgs,
     KnownHost,

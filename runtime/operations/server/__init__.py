@@ -1,5 +1,6 @@
-"""server.*: commands, configuration, the system, accounts. Importing the package registers them."""
+"""server.*: commands, configuration, the system, accounts, packages. Importing the package
+registers them."""
 
-from specops.runtime.operations.server import config, shell, system, users
+from specops.runtime.operations.server import config, packages, shell, system, users
 
-__all__ = ["config", "shell", "system", "users"]
+__all__ = ["config", "packages", "shell", "system", "users"]
