@@ -23,7 +23,6 @@ from . import messages as m
 from .assemble import Unit
 from .catalog import validate_args
 from .diagnostics import Collector, diag, suggest
-from .evaluate import kind
 from .expr import parse_template
 from .inventory import Host, Inventory, select
 from .ir import OpNode
@@ -31,7 +30,7 @@ from .lower_state import Lowering
 from .references import Lowered, resolve
 from .source import Document, Path, Span
 from .spec import OpDecl
-from .values import Pending, reveal, sensitive_paths, texts, wrap
+from .values import Pending, kind, reveal, sensitive_paths, texts, wrap
 from .variables import Evaluator, Scope
 
 

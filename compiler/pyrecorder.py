@@ -24,7 +24,6 @@ from typing import Any
 from . import messages as m
 from .catalog import Catalog, OpType, check_octal_mode, validate_args
 from .diagnostics import Collector, diag, suggest
-from .evaluate import kind as kind_of
 from .facts import HostFacts
 from .ir import Connection, HostProgram, OpNode
 from .options import KEYWORDS, check, expected
@@ -32,6 +31,7 @@ from .pycalls import call_span, keyword_spans, octal_keywords
 from .references import expand_refs
 from .source import Span
 from .values import Sensitive, reveal, sensitive_paths, texts
+from .values import kind as kind_of
 
 
 @dataclass(frozen=True)
