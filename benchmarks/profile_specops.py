@@ -44,6 +44,7 @@ PHASES: list[tuple[str, str]] = [
     ("rendering (rich)", "runtime/engine/render.py"),
     ("compile (load, lower, optimize)", "specops/compiler/"),
     ("executor (plan ops, apply script)", "runtime/engine/executor.py"),
+    ("executor (plan ops, apply script)", "runtime/engine/planner.py"),
     ("ops (plan, effects)", "specops/runtime/"),
     ("command line", "specops/cli.py"),
 ]

@@ -24,8 +24,8 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from . import messages as m
 from .diagnostics import Diagnostic, diag, suggest
-from .evaluate import kind
 from .source import Span
+from .values import kind
 
 Check = Callable[[Any], str | None]
 """A custom argument check: returns an error detail, or None when the value is fine."""

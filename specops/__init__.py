@@ -22,7 +22,7 @@ from specops.compiler.extensions import function
 from specops.compiler.facts import JsonFacts
 from specops.compiler.frontend import Options, compile_file, target_inventory
 from specops.compiler.ir import Program
-from specops.compiler.pydeploy import HostInfo, current
+from specops.compiler.pyrecorder import HostInfo, current
 from specops.compiler.values import Sensitive
 from specops.runtime.catalog import CATALOG
 from specops.runtime.core.command import raw, sh

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from specops.compiler.pydeploy import current
+from specops.compiler.pyrecorder import current
 
 
 class Family:

@@ -7,12 +7,14 @@ failure is pinned to its op and the ops after it are reported as not run.
 Hosts run on a bounded thread pool; a failing or unreachable host never stops
 the others. The plan an apply shows is the plan it runs: connections stay
 open between the two steps and nothing is re-read.
+
+Planning an op against facts is pure and lives in ``planner``; a saved plan's
+fact fingerprints in ``planfile``. This module does what needs the hosts.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import posixpath
 import secrets
 import shlex
@@ -20,20 +22,18 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from specops.compiler.ir import HostProgram, OpNode, Program
+from specops.compiler.ir import HostProgram, Program
 from specops.runtime.connectors import ConnectError, Connector, EngineConnector, connect
 from specops.runtime.connectors.base import TransferError, encode, supervised
-from specops.runtime.core.command import SENSITIVE
-from specops.runtime.core.fact import FactError, FactRef, Facts, batch_script
-from specops.runtime.core.operation import OPERATIONS, Change, PlanError
-from specops.runtime.core.reach import Reach
+from specops.runtime.core.fact import FactError, Facts, batch_script
 from specops.runtime.engine.fetched import save_locally
 from specops.runtime.engine.gather import gather
 from specops.runtime.engine.hostlock import hold, owner
-from specops.runtime.engine.notify import Pending, marker
-from specops.runtime.engine.outcomes import HostPlan, HostResult, OpPlan, OpResult, Status, scrub_op
+from specops.runtime.engine.outcomes import HostPlan, HostResult, OpPlan, OpResult, Status
+from specops.runtime.engine.planfile import fingerprint, why_stale
+from specops.runtime.engine.planner import needed_facts, plan_ops
 from specops.runtime.engine.script import (
     OpWatcher,
     apply_script,
@@ -42,91 +42,6 @@ from specops.runtime.engine.script import (
     staging,
     uploads,
 )
-
-
-def plan_ops(
-    hp: HostProgram,
-    facts: Facts,
-    changed_before: frozenset[str] = frozenset(),
-    whole: HostProgram | None = None,
-) -> tuple[OpPlan, ...]:
-    """Plan every op against the facts, each seeing the predicted effects of earlier ones.
-
-    An op that reads a fact an earlier changing op may alter unpredictably (its
-    ``reach``) is marked as waiting on it: its plan is provisional, and the apply
-    plans it again once that op has run. In a later phase of an apply, ``hp`` holds
-    the ops left, ``whole`` the host's whole program and ``changed_before`` the ops
-    earlier phases changed (the handlers they notify are due).
-    """
-    notified_by: dict[str, list[str]] = {}
-    for n in (whole or hp).ops:
-        for h in n.notify:
-            notified_by.setdefault(h, []).append(n.id)
-    out: list[OpPlan] = []
-    changed: set[str] = set(changed_before)
-    unsettled: list[tuple[str, Reach]] = []  # changing ops whose effects are not all known
-    pending = facts.get(Pending.ref(), frozenset())
-    for node in hp.ops:
-        notified = node.handler and any(i in changed for i in notified_by.get(node.id, ()))
-        if node.handler and not notified and marker(node.id) not in pending:
-            out.append(OpPlan(node, ()))  # a handler nothing changed has nothing to do
-            continue
-        op = OPERATIONS[node.kind]
-        waits = None
-        sensitive = SENSITIVE.set(bool(node.sensitive))
-        try:
-            a = op.args(node.args)
-            refs = op.facts(a)
-            waits = next(
-                (by for by, r in reversed(unsettled) if any(r.covers(ref) for ref in refs)), None
-            )
-            changes = tuple(op.plan(a, facts))
-            guess = next((facts.guessed[r] for r in refs if r in facts.guessed), None)
-            if guess is not None or waits is not None:
-                changes = tuple(
-                    replace(ch, depends_on=ch.depends_on or waits or guess) for ch in changes
-                )
-            if changes:
-                changed.add(node.id)
-                facts.update(op.effects(a, facts), by=node.id)
-                reach = op.reach(a)
-                if reach:
-                    unsettled.append((node.id, reach))
-        except PlanError as e:
-            out.append(OpPlan(node, (), scrub_op(node, str(e)), waits_on=waits))
-            continue
-        except Exception as e:  # an op's own code failed (a custom op): that op only
-            why = f"{node.kind} could not be planned: {type(e).__name__}: {e}"
-            out.append(OpPlan(node, (), scrub_op(node, why), waits_on=waits))
-            continue
-        finally:
-            SENSITIVE.reset(sensitive)
-        out.append(OpPlan(node, _redact(node, changes), waits_on=waits))
-    return tuple(out)
-
-
-def _redact(node: OpNode, changes: tuple[Change, ...]) -> tuple[Change, ...]:
-    """Changes as they may be shown: summaries scrubbed, diffs and commands hidden."""
-    if not node.sensitive:
-        return changes
-    return tuple(
-        replace(
-            ch,
-            summary=scrub_op(node, ch.summary),
-            hidden=True,
-            diff="(diff hidden: the content holds sensitive values)\n" if ch.diff else None,
-        )
-        for ch in changes
-    )
-
-
-def needed_facts(hp: HostProgram) -> list[FactRef[Any]]:
-    refs: list[FactRef[Any]] = [Pending.ref()] if any(op.handler for op in hp.ops) else []
-    for node in hp.ops:
-        op = OPERATIONS[node.kind]
-        with contextlib.suppress(Exception):  # a failing op fails alone, in plan_ops
-            refs.extend(op.facts(op.args(node.args)))
-    return refs
 
 
 @dataclass
@@ -220,7 +135,7 @@ class Runner:
             return HostPlan(hp.name, target, error=f"{type(e).__name__}: {e}", unreachable=True)
         t2 = time.monotonic()
         prints = {str(ref): fingerprint(value) for ref, value in facts.items()}
-        stale = _stale(prints, self.expect.get(hp.name)) if self.expect is not None else None
+        stale = why_stale(prints, self.expect.get(hp.name)) if self.expect is not None else None
         if stale:
             return HostPlan(
                 hp.name,
@@ -426,17 +341,3 @@ class Runner:
 
 def _not_run(op: OpPlan, why: str | None) -> OpResult:
     return OpResult(op.node.id, op.node.kind, Status.NOT_RUN, op.changes, error=why)
-
-
-def fingerprint(value: Any) -> str:
-    """A stable digest of a parsed fact value (dataclasses, maps, bytes…)."""
-    return hashlib.sha256(repr(value).encode("utf-8", "surrogateescape")).hexdigest()[:16]
-
-
-def _stale(now: Mapping[str, str], then: Mapping[str, str] | None) -> str | None:
-    if then is None:
-        return "the saved plan has no facts for this host"
-    for ref, digest in then.items():
-        if now.get(ref) != digest:
-            return f"stale plan: {ref} changed since the plan was saved"
-    return None

@@ -13,8 +13,10 @@ files are plain JSON and specops never writes secrets to disk.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -119,3 +121,18 @@ def load(path: str) -> tuple[Program, dict[str, dict[str, str]], dict[str, Any]]
                 )
             ]
         ) from None
+
+
+def fingerprint(value: Any) -> str:
+    """A stable digest of a parsed fact value (dataclasses, maps, bytes…)."""
+    return hashlib.sha256(repr(value).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
+def why_stale(now: Mapping[str, str], then: Mapping[str, str] | None) -> str | None:
+    """Why a host's facts now (``fingerprint``s) differ from a saved plan's, or None."""
+    if then is None:
+        return "the saved plan has no facts for this host"
+    for ref, digest in then.items():
+        if now.get(ref) != digest:
+            return f"stale plan: {ref} changed since the plan was saved"
+    return None

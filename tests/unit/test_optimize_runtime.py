@@ -14,8 +14,9 @@ from specops.compiler.optimize import optimize
 from specops.runtime.catalog import CATALOG
 from specops.runtime.connectors import LocalConnector
 from specops.runtime.core.operation import Action, Change
-from specops.runtime.engine.executor import Runner, needed_facts
+from specops.runtime.engine.executor import Runner
 from specops.runtime.engine.outcomes import HostPlan, OpPlan, Status
+from specops.runtime.engine.planner import needed_facts
 from specops.runtime.engine.script import read_results
 
 
