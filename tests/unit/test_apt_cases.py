@@ -234,6 +234,12 @@ def test_a_removal_predicts_the_packages_gone_and_leaves_the_cache_alone() -> No
     assert Packages().effects(a, f) == {DEB: {"less": "590-2"}}
 
 
+def test_a_package_named_twice_is_removed_once() -> None:
+    a = PackagesArgs(["nginx", "nginx=1.22.1-9"], state="absent")
+    f = facts({DEB: {"nginx": "1.22.1-9", "less": "590-2"}})
+    assert Packages().effects(a, f) == {DEB: {"less": "590-2"}}
+
+
 def test_an_upgrade_to_latest_predicts_a_new_version() -> None:
     a = PackagesArgs(["curl"], state="latest")
     f = facts(

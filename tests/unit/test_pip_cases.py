@@ -182,6 +182,13 @@ def test_an_uninstall_predicts_the_packages_gone() -> None:
     assert PipPackages().effects(a, f) == {ref: {"six": "1.16"}}
 
 
+def test_a_package_named_twice_in_two_spellings_is_uninstalled_once() -> None:
+    ref = Packages.ref(python="python3")
+    a = PackagesArgs(["Flask", "flask"], present=False)
+    f = Facts({ref: {"flask": "3.0.3", "six": "1.16"}})
+    assert PipPackages().effects(a, f) == {ref: {"six": "1.16"}}
+
+
 @pytest.mark.parametrize("present", [True, False])
 def test_nothing_to_do_predicts_the_packages_as_read(present: bool) -> None:
     ref = Packages.ref(python="python3")
