@@ -29,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,6 +54,7 @@ NOT_MUTATED = (
     "specops/runtime/engine/hostlock.py",
     "specops/runtime/engine/planfile.py",
     "specops/runtime/opsdoc.py",
+    "specops/runtime/stubs.py",
     "specops/runtime/engine/fact_source.py",
     "specops/runtime/engine/fetched.py",
     "specops/compiler/schema.py",
@@ -325,8 +326,14 @@ def table(scores: Sequence[Score], at: str = "") -> str:
 BEGIN, END = "<!-- mutation-table: written by python -m tests.mutation --record -->", "<!-- /-->"
 
 
-def record(scores: Sequence[Score], at: str, doc: Path = DOC) -> None:
-    """Write the rows of ``scores`` into the table of ``doc`` (other modules' rows kept)."""
+def record(
+    scores: Sequence[Score],
+    at: str,
+    doc: Path = DOC,
+    exists: Callable[[str], bool] = lambda module: (ROOT / module).exists(),
+) -> None:
+    """Write the rows of ``scores`` into the table of ``doc``: other modules' rows are
+    kept, rows of modules that no longer exist (moved or split) are dropped."""
     with open(doc, "r+") as f:
         fcntl.flock(f, fcntl.LOCK_EX)  # several runs may record at once
         text = f.read()
@@ -337,7 +344,7 @@ def record(scores: Sequence[Score], at: str, doc: Path = DOC) -> None:
         rows = {}
         for line in old.splitlines():
             m = re.match(r"\| `([^`]+)` \|", line)
-            if m:
+            if m and exists(m[1]):
                 rows[m[1]] = line
         rows.update({s.module: row(s, at) for s in scores})
         new = "\n".join([*HEADER, *(rows[k] for k in sorted(rows))]) + "\n"
