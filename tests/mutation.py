@@ -47,7 +47,6 @@ LAYERS = ("specops/compiler/", "specops/runtime/", "specops/exitcodes.py")
 NOT_MUTATED = (
     "specops/runtime/connectors/*",
     "specops/runtime/engine/executor.py",
-    "specops/runtime/engine/planner.py",  # split off the executor: pure, not measured yet
     "specops/runtime/engine/pool.py",
     "specops/runtime/engine/fanout.py",
     "specops/runtime/engine/events.py",
