@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from typing import Any, Literal, Union, get_args, get_origin
 
 from . import messages as m
-from .catalog import Catalog, OpType, type_name, validate_args
+from .catalog import Catalog, Signature, type_name, validate_args
 from .cmdline import CommandLine
 from .diagnostics import Collector, diag, suggest
 from .inventory import Inventory
@@ -88,7 +88,7 @@ def parse_value(text: str, t: Any) -> Any:
 
 
 def read_args(
-    cl: CommandLine, indices: Sequence[int], op: OpType, c: Collector
+    cl: CommandLine, indices: Sequence[int], op: Signature, c: Collector
 ) -> tuple[dict[str, Any], dict[str, Span], dict[str, Span], set[str]]:
     """Raw values of the arguments at ``indices`` of ``cl``, with key and value spans."""
     raw: dict[str, Any] = {}

@@ -24,8 +24,8 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from . import messages as m
 from .diagnostics import Diagnostic, diag, suggest
-from .evaluate import kind
 from .source import Span
+from .values import kind
 
 Check = Callable[[Any], str | None]
 """A custom argument check: returns an error detail, or None when the value is fine."""
@@ -75,17 +75,16 @@ class PathAttrs:
 
 
 @dataclass(frozen=True)
-class OpType:
-    """One operation kind as the compiler sees it."""
+class Declares:
+    """What an op kind tells the optimizer about the things it manages, declared once on
+    the op class (``declares = Declares(identity=("path",), resource="path")``) and read
+    by dedupe, conflicts, ordering and merging. Every field is optional: an op that
+    declares nothing is its own sort of thing and is only ordered as written.
+    """
 
-    kind: str
-    args: type
-    doc: str = ""
-    # Argument names that identify what the op manages (a path, a package);
-    # the optimizer uses them to find conflicting declarations.
+    # Argument names that identify what the op manages (a path, a package); two ops
+    # with the same identity manage one thing: equal ones are merged, others conflict.
     identity: tuple[str, ...] = ()
-    # False for ops that user modules ([python] modules) registered.
-    builtin: bool = True
     # The sort of thing the op manages, shared by the kinds that manage the same
     # things (every files.* op manages a "path"); empty: the kind is its own sort.
     # The identity arguments name the thing (a list argument: one thing per item).
@@ -114,14 +113,19 @@ class OpType:
     # home of server.user): the argument's value, else the default formatted
     # with the arguments. Ops on paths below it run after it.
     makes_dir: tuple[str, str] | None = None
-    # The files the op writes and the mode and owner it gives them, from its
-    # arguments: two ops giving one path different values of one attribute would
-    # change it back and forth on every run, so that is a conflict.
-    attributes: Callable[[Mapping[str, Any]], list[PathAttrs]] | None = None
-    # The paths the op's guard reads to decide whether it runs (``creates``, a path
-    # an ``unless`` command names): the optimizer never moves an op that changes
-    # one of them across it, so the guard sees what the written order gives it.
-    reads: Callable[[Mapping[str, Any]], list[str]] | None = None
+
+
+DECLARES = tuple(f.name for f in dataclasses.fields(Declares))
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A name and its typed arguments: an op kind's, or a fact's parameters. Both are
+    checked by ``validate_args`` (and read from a command line by ``adhoc.read_args``)."""
+
+    kind: str
+    args: type  # a frozen dataclass of ``arg()`` fields
+    doc: str = ""
 
     @property
     def summary(self) -> str:
@@ -139,6 +143,23 @@ class OpType:
 
     def hints(self) -> dict[str, Any]:
         return _type_hints(self.args)
+
+
+@dataclass(frozen=True)
+class OpType(Signature):
+    """One operation kind as the compiler sees it."""
+
+    # False for ops that user modules ([python] modules) registered.
+    builtin: bool = True
+    declares: Declares = Declares()
+    # The files the op writes and the mode and owner it gives them, from its
+    # arguments: two ops giving one path different values of one attribute would
+    # change it back and forth on every run, so that is a conflict.
+    attributes: Callable[[Mapping[str, Any]], list[PathAttrs]] | None = None
+    # The paths the op's guard reads to decide whether it runs (``creates``, a path
+    # an ``unless`` command names): the optimizer never moves an op that changes
+    # one of them across it, so the guard sees what the written order gives it.
+    reads: Callable[[Mapping[str, Any]], list[str]] | None = None
 
 
 # Argument classes are fixed once registered; lowering asks these per op and host.
@@ -279,7 +300,7 @@ def conforms(v: Any, t: Any) -> bool:
 
 
 def validate_args(
-    op: OpType,
+    op: Signature,
     raw: Mapping[str, Any],
     key_span: Callable[[str], Span | None],
     value_span: Callable[[str], Span | None],

@@ -12,7 +12,6 @@ and a hint where one helps.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -35,35 +34,22 @@ from .expr import (
     Template,
     Unary,
 )
-from .values import MAX_ITEMS, MAX_TEXT, Function, Namespace, Pending, Sensitive, reveal, wrap
-
-# An integer with more digits than Python turns into text could never be printed or saved.
-MAX_DIGITS = sys.int_info.default_max_str_digits
-_TOO_LONG = 10**MAX_DIGITS  # the smallest integer with more digits
-
-
-def kind(v: Any) -> str:
-    """A value's type as words, without the value (it may be sensitive)."""
-    v, _ = reveal(v)
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "a boolean"
-    if isinstance(v, int):
-        return "an integer"
-    if isinstance(v, float):
-        return "a number"
-    if isinstance(v, str):
-        return "a string"
-    if isinstance(v, list):
-        return "a list"
-    if isinstance(v, dict):
-        return "a map"
-    if isinstance(v, Function):
-        return "a function"
-    if isinstance(v, Namespace):
-        return v.label
-    return type(v).__name__
+from .values import (
+    MAX_DIGITS,
+    MAX_ITEMS,
+    MAX_TEXT,
+    TOO_LONG,
+    Function,
+    Namespace,
+    Pending,
+    Sensitive,
+    is_int,
+    kind,
+    reveal,
+    to_text,
+    too_big,
+    wrap,
+)
 
 
 @dataclass
@@ -252,9 +238,9 @@ def _call(e: Call, env: Env) -> Any:
     except Exception as exc:  # a function of the user's ([python] modules) or a bug: located
         what = f"it raised {type(exc).__name__}" + (f": {_detail(exc, secret)}" if str(exc) else "")
         env.fail(m.BAD_CALL, e, None, name=fn.name, detail=what)
-    too_big = _too_big(reveal(result)[0])
-    if too_big:
-        env.fail(m.EXPR_VALUE, e, detail=f"{fn.name}() made {too_big}")
+    big = too_big(reveal(result)[0])
+    if big:
+        env.fail(m.EXPR_VALUE, e, detail=f"{fn.name}() made {big}")
     return result
 
 
@@ -263,20 +249,6 @@ def _detail(exc: Exception, secret: bool) -> str:
     if secret:
         return f"{type(exc).__name__} (its message is hidden: an argument is sensitive)"
     return str(exc) or type(exc).__name__
-
-
-def _too_big(v: Any) -> str | None:
-    """What is too large about a value a function returned (user functions too)."""
-    if isinstance(v, str) and len(v) > MAX_TEXT:
-        return f"a string of {len(v)} characters (at most {MAX_TEXT})"
-    if _int(v) and abs(v) >= _TOO_LONG:
-        return f"an integer of more than {MAX_DIGITS} digits"
-    if isinstance(v, list | dict):
-        if len(v) > MAX_ITEMS:
-            return f"a collection of {len(v)} items (at most {MAX_ITEMS})"
-        items = v.values() if isinstance(v, dict) else v
-        return next((t for t in map(_too_big, items) if t), None)
-    return None
 
 
 def _thunk(a: Expr, env: Env) -> Callable[[], Any]:
@@ -341,7 +313,7 @@ def _arith(e: BinOp, a: Any, b: Any, env: Env) -> Any:
         )
     )
     repeat = op == "*" and (
-        (isinstance(a, str | list) and _int(b)) or (isinstance(b, str | list) and _int(a))
+        (isinstance(a, str | list) and is_int(b)) or (isinstance(b, str | list) and is_int(a))
     )
     if not ok and not repeat:
         hint = None
@@ -359,22 +331,9 @@ def _arith(e: BinOp, a: Any, b: Any, env: Env) -> Any:
         MAX_TEXT if isinstance(result, str) else MAX_ITEMS
     ):
         env.fail(m.EXPR_VALUE, e, detail="the result would be too large")
-    if _int(result) and abs(result) >= _TOO_LONG:
+    if is_int(result) and abs(result) >= TOO_LONG:
         env.fail(m.EXPR_VALUE, e, detail=f"the result would have more than {MAX_DIGITS} digits")
     return result
-
-
-def _int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-def to_text(v: Any) -> str:
-    """How a value reads inside a larger string."""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if v is None:
-        return ""
-    return str(v)
 
 
 def render(t: Template, env: Env) -> Any:

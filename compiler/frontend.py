@@ -24,7 +24,8 @@ from .functions import builtins
 from .inventory import DEFAULT_INVENTORY, Group, Host, Inventory, read_inventory, select
 from .ir import OpNode, Program
 from .load import load
-from .lower import INVENTORY_VARS, Lowering, lower_all
+from .lower import lower_all
+from .lower_state import INVENTORY_VARS, Lowering
 from .optimize import optimize
 from .pydeploy import run_deploy
 from .references import filter_tags

@@ -1,20 +1,20 @@
 """Pass 2, conflicts: two declarations of one thing that disagree are an error.
 
 What an op manages comes from the catalog, not from a list of kinds here:
-``OpType.resource`` names the sort of thing (kinds sharing it manage the same
-things: every ``files.*`` op manages a path) and ``OpType.identity`` names the
+``Declares.resource`` names the sort of thing (kinds sharing it manage the same
+things: every ``files.*`` op manages a path) and ``Declares.identity`` names the
 arguments that say which thing (a list argument: one thing per item, so two
 package lists overlap item by item). Two ops on one thing are compatible when:
 
 - both declare the whole thing, with the same kind and the same desired state
   (every argument besides the identity equal: two package lists that share
   ``curl`` and both want it present are fine);
-- both declare a part (``OpType.part_of``, e.g. ``files.line``): different
+- both declare a part (``Declares.part_of``, e.g. ``files.line``): different
   parts always compose; the same part must be declared the same way;
 - one declares a part and the other is the whole kind that part belongs to,
   with the argument holding the part unset (``files.line`` on a path that
   ``files.file`` manages without ``content``);
-- one manages what is below a path (``OpType.tree``: files.sync, files.attrs,
+- one manages what is below a path (``Declares.tree``: files.sync, files.attrs,
   git.repo) and the other makes that path a directory, or manages below it too.
 
 Anything else is a ``conflict`` diagnostic at the later op, with a note at the
@@ -43,7 +43,7 @@ from .optimize_types import HostPass
 
 
 def _state(op: OpNode, t: OpType) -> dict[str, Any]:
-    return {k: v for k, v in op.args.items() if k not in t.identity}
+    return {k: v for k, v in op.args.items() if k not in t.declares.identity}
 
 
 def _differ(p: OpNode, tp: OpType, q: OpNode, tq: OpType) -> str:
@@ -68,15 +68,16 @@ def _short(v: Any) -> str:
 
 def clash(p: OpNode, tp: OpType, q: OpNode, tq: OpType) -> str | None:
     """Why ``p`` and ``q`` (declaring one thing) cannot both hold, as a hint; None if they can."""
-    if tp.part_of and tq.part_of:
-        same_part = p.kind == q.kind and all(p.args.get(n) == q.args.get(n) for n in tp.identity)
+    dp, dq = tp.declares, tq.declares
+    if dp.part_of and dq.part_of:
+        same_part = p.kind == q.kind and all(p.args.get(n) == q.args.get(n) for n in dp.identity)
         if same_part and _state(p, tp) != _state(q, tq):
             return _differ(p, tp, q, tq)
         return None
-    if tp.part_of or tq.part_of:
-        (part, tpart), (whole, _) = ((p, tp), (q, tq)) if tp.part_of else ((q, tq), (p, tp))
-        assert tpart.part_of is not None
-        kind, name = tpart.part_of
+    if dp.part_of or dq.part_of:
+        (part, tpart), (whole, _) = ((p, tp), (q, tq)) if dp.part_of else ((q, tq), (p, tp))
+        assert tpart.declares.part_of is not None
+        kind, name = tpart.declares.part_of
         if whole.kind == kind and whole.args.get(name) is None:
             return None
         if whole.kind == kind:
@@ -85,8 +86,8 @@ def clash(p: OpNode, tp: OpType, q: OpNode, tq: OpType) -> str | None:
                 f"put the change into {whole.id}'s {name}, or leave {name} unset"
             )
         return f"{part.kind} edits a {kind}, which {whole.kind} contradicts: keep one of them"
-    if p.kind != q.kind and (tp.tree or tq.tree):
-        if (tp.tree and tq.tree) or (tq if tp.tree else tp).container:
+    if p.kind != q.kind and (dp.tree or dq.tree):
+        if (dp.tree and dq.tree) or (dq if dp.tree else dp).container:
             return None
         return f"{q.kind} and {p.kind} disagree on what the path is: keep one of them"
     if p.kind != q.kind:

@@ -41,9 +41,9 @@ def _cheap(op: OpNode) -> tuple[object, ...]:
 def _first_identity(op: OpNode, ctx: HostPass | None) -> tuple[object, ...] | None:
     """A cheaper cheap key: the kind and the value of its first identity argument."""
     t = ctx.optype(op.kind) if ctx is not None else None
-    if t is None or not t.identity:
+    if t is None or not t.declares.identity:
         return None
-    v = op.args.get(t.identity[0])
+    v = op.args.get(t.declares.identity[0])
     if type(v) is list:
         v = tuple(v) if all(type(x) is str for x in v) else None
     if v is None or not isinstance(v, str | int | tuple):

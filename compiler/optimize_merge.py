@@ -1,6 +1,6 @@
 """Pass 4, merge: adjacent ops of a mergeable kind run as one node.
 
-A kind opts in through the catalog: ``OpType.merge`` names a list argument
+A kind opts in through the catalog: ``Declares.merge`` names a list argument
 (``apt.packages`` merges ``packages``). A run of ops of that kind that are
 adjacent in the final order becomes one node when every other argument,
 ``become`` and ``notify`` are equal, none is a handler or holds sensitive
@@ -32,9 +32,9 @@ from .optimize_types import HostPass, rename_refs, union
 
 
 def _mergeable(op: OpNode, t: OpType | None) -> str | None:
-    if t is None or t.merge is None or op.handler or op.sensitive:
+    if t is None or t.declares.merge is None or op.handler or op.sensitive:
         return None
-    return t.merge if isinstance(op.args.get(t.merge), list) else None
+    return t.declares.merge if isinstance(op.args.get(t.declares.merge), list) else None
 
 
 def _rest(op: OpNode, name: str) -> dict[str, Any]:

@@ -7,9 +7,9 @@ cycle errors print:
 - a handler after every op that notifies it;
 - inferred from the catalog, each the only order that works on a fresh host:
   an op on a path inside a directory that another op creates
-  (``OpType.container``, or a home that ``OpType.makes_dir`` names) runs after
+  (``Declares.container``, or a home that ``Declares.makes_dir`` names) runs after
   it; an op whose argument names a user, a group, a virtualenv another op
-  creates (``OpType.refers``) runs after that op; a ``tree`` op that is not a
+  creates (``Declares.refers``) runs after that op; a ``tree`` op that is not a
   container (chown -R) runs after the ops on paths below it;
 - inferred, soft: ops that declare the same thing (see ``optimize_conflicts``)
   keep their source order, so a ``requires`` elsewhere cannot swap them.
@@ -68,32 +68,33 @@ def inferred_edges(ops: tuple[OpNode, ...], ctx: HostPass) -> list[Edge]:
         t = ctx.optype(op.kind)
         if t is None or op.handler:
             continue
+        d = t.declares
         if t.reads is not None:
             read = [_norm(p) for p in t.reads(op.args) if p.startswith("/")]
             if read:
                 guards.append((op, read))
-        if t.refers:
-            referring.append((op, t.refers))
+        if d.refers:
+            referring.append((op, d.refers))
         present = op.args.get("present", True) is not False
         for thing in ctx.things(op):
             if thing in last:
                 said = label(op, t, thing)
                 out.append(Edge(last[thing], op.id, f"both declare {said}: source order", "same"))
             last[thing] = op.id
-            if present and not t.part_of and (t.resource != "path" or t.container):
+            if present and not d.part_of and (d.resource != "path" or d.container):
                 made.setdefault(thing, []).append(op.id)
-        if t.resource == "path" and t.identity:
-            path = op.args.get(t.identity[0])
+        if d.resource == "path" and d.identity:
+            path = op.args.get(d.identity[0])
             if isinstance(path, str) and path.startswith("/"):
                 if "/." in path or "//" in path or path.endswith("/"):
                     path = _norm(path)
                 paths.append((op, path))
-                if t.container and present:
+                if d.container and present:
                     dirs.setdefault(path, []).append(op.id)
-                elif t.tree:
+                elif d.tree:
                     covers.setdefault(path, []).append(op.id)
-        if t.makes_dir and present:
-            home = _made_dir(op, t.makes_dir)
+        if d.makes_dir and present:
+            home = _made_dir(op, d.makes_dir)
             if home:
                 homes.append((home, op.id))
                 paths.append((op, home))  # useradd -m needs the parent directory
@@ -132,7 +133,7 @@ def _guarded(
             if op.id == g.id:
                 continue
             t = ctx.optype(op.kind)
-            broad = t is not None and (t.tree or op.args.get("present", True) is False)
+            broad = t is not None and (t.declares.tree or op.args.get("present", True) is False)
             if any(_touches(path, r, broad) for r in read):
                 a, b = (op, g) if at[op.id] < at[g.id] else (g, op)
                 out.append(Edge(a.id, b.id, f"{g.id}'s guard reads {path}: written order", "guard"))

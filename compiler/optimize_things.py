@@ -1,7 +1,7 @@
 """What an op manages, as the conflict and order passes see it: its "things".
 
 A thing is (resource, identity values): ``("path", ("/srv/app",))``. The
-catalog's ``OpType.resource`` and ``OpType.identity`` define it; see
+catalog's ``Declares.resource`` and ``Declares.identity`` define it; see
 ``optimize_conflicts`` for how two declarations of one thing are judged.
 """
 
@@ -27,15 +27,15 @@ def is_secret(op: OpNode, name: str) -> bool:
 
 def things(op: OpNode, t: OpType | None) -> list[Thing]:
     """Each thing ``op`` manages (``label`` says it in words, for messages)."""
-    if t is None or not t.identity or op.handler:
+    if t is None or not t.declares.identity or op.handler:
         return []
-    names = t.identity[:1] if t.part_of else t.identity
+    names = t.declares.identity[:1] if t.declares.part_of else t.declares.identity
     args = op.args
     if len(names) == 1:  # the common case, without the product below
         v = args.get(names[0], _ABSENT)
         if v is _ABSENT:
             return []
-        kind = t.resource or t.kind
+        kind = t.declares.resource or t.kind
         if isinstance(v, list):
             return [(kind, (_text(x),)) for x in v]
         return [(kind, (v if isinstance(v, str) else _text(v),))]
@@ -44,7 +44,7 @@ def things(op: OpNode, t: OpType | None) -> list[Thing]:
     choices = [
         [_text(x) for x in v] if isinstance(v, list) else [_text(v)] for v in map(args.get, names)
     ]
-    return [(t.resource or t.kind, combo) for combo in itertools.product(*choices)]
+    return [(t.declares.resource or t.kind, combo) for combo in itertools.product(*choices)]
 
 
 _ABSENT = object()
@@ -52,7 +52,7 @@ _ABSENT = object()
 
 def label(op: OpNode, t: OpType, thing: Thing) -> str:
     """``thing`` of ``op`` in words: ``path "/srv/app"``, ``"curl" (in packages)``."""
-    names = t.identity[:1] if t.part_of else t.identity
+    names = t.declares.identity[:1] if t.declares.part_of else t.declares.identity
     out = []
     for n, value in zip(names, thing[1], strict=True):
         secret = is_secret(op, n)

@@ -11,10 +11,16 @@ list, dict) plus three kinds defined here:
 - ``Namespace`` is an object whose attributes are looked up on demand
   (``facts``): attribute access asks it, and a missing name is an ordinary
   "undefined attribute" error.
+
+And what every value is as words (``kind``, for messages that must not show a
+value: it may be sensitive), how it reads inside a string (``to_text``), and the
+bounds on what an expression may make (``MAX_ITEMS``, ``MAX_TEXT``, ``MAX_DIGITS``,
+checked by ``too_big``).
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +28,9 @@ from typing import Any
 # Bounds on every value an expression makes, so a spec cannot exhaust memory or time.
 MAX_ITEMS = 100_000
 MAX_TEXT = 1_000_000
+# An integer with more digits than Python turns into text could never be printed or saved.
+MAX_DIGITS = sys.int_info.default_max_str_digits
+TOO_LONG = 10**MAX_DIGITS  # the smallest integer with more digits
 
 
 @dataclass(frozen=True)
@@ -105,3 +114,55 @@ class Namespace:
     label: str
     lookup: Callable[[str], Any]
     names: Callable[[], Iterable[str]] = field(default=lambda: ())
+
+
+def kind(v: Any) -> str:
+    """A value's type as words, without the value (it may be sensitive)."""
+    v, _ = reveal(v)
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "a boolean"
+    if isinstance(v, int):
+        return "an integer"
+    if isinstance(v, float):
+        return "a number"
+    if isinstance(v, str):
+        return "a string"
+    if isinstance(v, list):
+        return "a list"
+    if isinstance(v, dict):
+        return "a map"
+    if isinstance(v, Function):
+        return "a function"
+    if isinstance(v, Namespace):
+        return v.label
+    return type(v).__name__
+
+
+def to_text(v: Any) -> str:
+    """How a value reads inside a larger string."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if v is None:
+        return ""
+    return str(v)
+
+
+def too_big(v: Any) -> str | None:
+    """What is too large about a value a function returned (user functions too)."""
+    if isinstance(v, str) and len(v) > MAX_TEXT:
+        return f"a string of {len(v)} characters (at most {MAX_TEXT})"
+    if is_int(v) and abs(v) >= TOO_LONG:
+        return f"an integer of more than {MAX_DIGITS} digits"
+    if isinstance(v, list | dict):
+        if len(v) > MAX_ITEMS:
+            return f"a collection of {len(v)} items (at most {MAX_ITEMS})"
+        items = v.values() if isinstance(v, dict) else v
+        return next((t for t in map(too_big, items) if t), None)
+    return None
+
+
+def is_int(v: Any) -> bool:
+    """An integer, and not a boolean (which Python counts as one)."""
+    return isinstance(v, int) and not isinstance(v, bool)

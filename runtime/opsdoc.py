@@ -14,9 +14,9 @@ import inspect
 from typing import Any
 
 from specops.compiler.catalog import Catalog, OpType, type_name
+from specops.runtime.core.fact import Fact
 
 from .catalog import CATALOG
-from .facts import Fact
 
 INTRO = """\
 # Operations
@@ -87,12 +87,31 @@ def _op(op: OpType) -> list[str]:
     return [*out, ""]
 
 
+def _params(fact: type[Fact[Any]]) -> str:
+    sig = fact.signature()
+    hints = sig.hints()
+    return "<br>".join(
+        f"`{f.name}` ({type_name(hints[f.name])}"
+        + ("" if _default(f) == "required" else f", default {_default(f)}")
+        + f"): {f.metadata.get('doc', '')}".replace("|", "\\|")
+        for f in sig.fields()
+    )
+
+
 def _facts() -> list[str]:
-    out = ["## Facts", "", "Each is one read-only command plus a pure parser.", ""]
-    out += ["| fact | returns |", "|---|---|"]
+    out = ["## Facts", ""]
+    out += [
+        "Each is one read-only command plus a pure parser; `specops facts TARGETS FACT "
+        "NAME=VALUE` reads one, its parameters checked like an op's arguments.",
+        "",
+    ]
+    out += ["| fact | parameters | returns |", "|---|---|---|"]
     for name in sorted(Fact.registry):
-        doc = inspect.getdoc(Fact.registry[name]) or ""
-        out.append(f"| `{name}` | {doc.splitlines()[0] if doc else ''} |")
+        fact = Fact.registry[name]
+        if not fact.__module__.startswith("specops."):
+            continue  # facts of user modules loaded in this process
+        doc = inspect.getdoc(fact) or ""
+        out.append(f"| `{name}` | {_params(fact)} | {doc.splitlines()[0] if doc else ''} |")
     return [*out, ""]
 
 

@@ -13,32 +13,34 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from specops.compiler.catalog import arg
+from specops.compiler.catalog import Declares, arg
 from specops.compiler.diagnostics import SpecError
 from specops.compiler.errors import SpecopsError
 from specops.compiler.extensions import function
 from specops.compiler.facts import JsonFacts
 from specops.compiler.frontend import Options, compile_file, target_inventory
 from specops.compiler.ir import Program
-from specops.compiler.pydeploy import HostInfo, current
+from specops.compiler.pyrecorder import HostInfo, current
 from specops.compiler.values import Sensitive
 from specops.runtime.catalog import CATALOG
-from specops.runtime.command import raw, sh
-from specops.runtime.executor import Runner
-from specops.runtime.fact_source import HostFactSource
-from specops.runtime.facts import Fact, FactRef, Facts
-from specops.runtime.host_facts import SPEC_FACTS
-from specops.runtime.operation import Action, Change, Operation, PlanError
-from specops.runtime.operation import register as operation
-from specops.runtime.outcomes import HostPlan, HostResult
-from specops.runtime.pool import Pool
+from specops.runtime.core.command import raw, sh
+from specops.runtime.core.fact import Fact, FactRef, Facts
+from specops.runtime.core.operation import Action, Change, Operation, PlanError
+from specops.runtime.core.operation import register as operation
+from specops.runtime.engine.executor import Runner
+from specops.runtime.engine.fact_source import HostFactSource
+from specops.runtime.engine.outcomes import HostPlan, HostResult
+from specops.runtime.engine.pool import Pool
+from specops.runtime.spec_facts import SPEC_FACTS
 
 try:
     __version__ = version("specops")
 except PackageNotFoundError:  # running from a source tree without an install
     __version__ = "0.0.0"
+
+T = TypeVar("T")
 
 
 def _names(what: str, value: Iterable[str] | None) -> tuple[str, ...] | None:
@@ -211,13 +213,16 @@ def host() -> HostInfo:
     return current().host
 
 
-def secret(value: Any) -> Sensitive:
-    """Mark a value sensitive in a Python deploy: redacted in plans, logs and IR dumps."""
-    return Sensitive(value)
+def secret(value: T) -> T:
+    """Mark a value sensitive in a Python deploy: redacted in plans, logs and IR dumps.
+
+    Typed as the value itself, so an op's typed arguments (specops/ops.pyi) take it; at
+    run time it is the value wrapped, which only the compiler unwraps."""
+    return cast(T, Sensitive(value))
 
 
 __all__ = [
-    "CATALOG", "Action", "Change", "Fact", "FactRef", "Facts", "HostPlan", "HostResult",
+    "CATALOG", "Action", "Change", "Declares", "Fact", "FactRef", "Facts", "HostPlan", "HostResult",
     "Operation", "Plan", "PlanError", "Program", "SpecError", "SpecopsError", "__version__",
     "apply", "arg", "compile", "function", "host", "operation", "plan", "raw", "secret", "sh",
 ]  # fmt: skip

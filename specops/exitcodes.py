@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import IntEnum
 
-from specops.runtime.outcomes import HostPlan, HostResult
+from specops.runtime.engine.outcomes import HostPlan, HostResult
 
 
 class Exit(IntEnum):

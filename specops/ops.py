@@ -4,6 +4,9 @@
 the deploy is being compiled for; arguments are validated exactly as in a spec
 file. Options that are not arguments start with ``_``: ``_id``, ``_requires``,
 ``_tags``, ``_desc``.
+
+Editors and mypy read the typed signatures of every built-in op from ``ops.pyi``
+beside this file (generated from the catalog: ``python -m specops.runtime.stubs``).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from specops.compiler.pydeploy import current
+from specops.compiler.pyrecorder import current
 
 
 class Family:

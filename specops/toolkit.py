@@ -4,6 +4,7 @@ A custom op (a ``[python]`` module's ``@specops.operation`` class) declares type
 arguments, the facts it reads, and a pure ``plan``; this module gives it the same
 parts the built-in ops are made of, so it needs nothing non-public:
 
+- what it manages, for the optimizer: ``declares = Declares(identity=("path",), …)``;
 - arguments: ``arg`` and the shared vocabulary ``path_arg``, ``mode_arg``,
   ``user_arg``, ``group_arg``, ``validate_arg`` and checks (``check_absolute``,
   ``check_octal_mode``, ``check_one_line``, ``check_regex``);
@@ -20,30 +21,24 @@ parts the built-in ops are made of, so it needs nothing non-public:
 
 from __future__ import annotations
 
-from specops.compiler.catalog import PathAttrs, arg, check_octal_mode
-from specops.runtime.command import Command, raw, secret, sh
-from specops.runtime.facts import Fact, FactRef, Facts
-from specops.runtime.files import check_absolute, check_regex, unified_diff
-from specops.runtime.files_facts import Content, FileContent, FileInfo, FileStat
-from specops.runtime.managed import (
-    content_effects,
-    content_facts,
-    ensure_content,
+from specops.compiler.catalog import Declares, PathAttrs, arg, check_octal_mode
+from specops.runtime.core.command import Command, raw, secret, sh
+from specops.runtime.core.fact import Fact, FactRef, Facts
+from specops.runtime.core.operation import Action, Change, Operation, PlanError, attrs_of
+from specops.runtime.core.reach import ANYTHING, NOTHING, Reach, of_paths
+from specops.runtime.core.words import (
+    check_absolute,
+    check_one_line,
+    check_regex,
     group_arg,
     mode_arg,
     path_arg,
     user_arg,
 )
-from specops.runtime.operation import (
-    Action,
-    Change,
-    Operation,
-    PlanError,
-    attrs_of,
-    check_one_line,
-)
-from specops.runtime.reach import ANYTHING, NOTHING, Reach, of_paths
-from specops.runtime.writes import sha256, validate_arg, write_file, write_if_unchanged
+from specops.runtime.facts.files import Content, FileContent, FileInfo, FileStat
+from specops.runtime.kit.content import content_effects, content_facts, ensure_content
+from specops.runtime.kit.filestate import unified_diff
+from specops.runtime.kit.writes import sha256, validate_arg, write_file, write_if_unchanged
 
 __all__ = [
     "ANYTHING",
@@ -52,6 +47,7 @@ __all__ = [
     "Change",
     "Command",
     "Content",
+    "Declares",
     "Fact",
     "FactRef",
     "Facts",

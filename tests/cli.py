@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from specops.exitcodes import Exit
@@ -22,11 +22,13 @@ def specops(
     env: Mapping[str, str] | None = None,
     stdin: str = "",
     timeout: float = 600,
+    launcher: Sequence[str] = (sys.executable, "-m", "specops"),
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m specops ARGS`` with plain, wide output; fails unless it exits ``code``."""
+    """``python -m specops ARGS`` with plain, wide output; fails unless it exits ``code``.
+    ``launcher`` replaces ``python -m specops`` (e.g. to run a modified copy of the code)."""
     full = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", **(env or {})}
     r = subprocess.run(
-        [sys.executable, "-m", "specops", *args],
+        [*launcher, *args],
         capture_output=True,
         text=True,
         cwd=cwd,

@@ -20,7 +20,7 @@ import typing
 from pathlib import Path
 from typing import Any, Union
 
-from specops.runtime.facts import Fact, FactRef
+from specops.runtime.core.fact import Fact, FactRef
 
 ROOT = Path(__file__).parent
 UPDATE = os.environ.get("SPECOPS_UPDATE_GOLDEN") == "1"

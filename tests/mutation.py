@@ -29,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,22 +40,26 @@ UNIT_TESTS = ("tests/unit/",)
 
 # The pure layers (issue: compiler, fact parsers, op plans and effects, exit codes,
 # rendering, redaction). Left out: what talks to hosts or processes (connectors,
-# executor, pool, fan-out, lock, events), generated docs, and the deploy recorder,
-# whose context variables mutmut's trampolines do not carry.
+# executor, pool, fan-out, lock, events), generated docs, and the deploy recorder
+# (pydeploy, pyrecorder, pycalls), whose context variables and frames mutmut's
+# trampolines do not carry.
 LAYERS = ("specops/compiler/", "specops/runtime/", "specops/exitcodes.py")
 NOT_MUTATED = (
     "specops/runtime/connectors/*",
-    "specops/runtime/executor.py",
-    "specops/runtime/pool.py",
-    "specops/runtime/fanout.py",
-    "specops/runtime/events.py",
-    "specops/runtime/hostlock.py",
-    "specops/runtime/planfile.py",
+    "specops/runtime/engine/executor.py",
+    "specops/runtime/engine/pool.py",
+    "specops/runtime/engine/fanout.py",
+    "specops/runtime/engine/events.py",
+    "specops/runtime/engine/hostlock.py",
+    "specops/runtime/engine/planfile.py",
     "specops/runtime/opsdoc.py",
-    "specops/runtime/fact_source.py",
-    "specops/runtime/fetched.py",
+    "specops/runtime/stubs.py",
+    "specops/runtime/engine/fact_source.py",
+    "specops/runtime/engine/fetched.py",
     "specops/compiler/schema.py",
     "specops/compiler/pydeploy.py",
+    "specops/compiler/pyrecorder.py",
+    "specops/compiler/pycalls.py",
     "specops/compiler/extensions.py",
 )
 # The bounded sample: small modules whose tests are quick, each with its test files.
@@ -70,13 +74,13 @@ SAMPLE = {
         "tests/unit/test_options.py",
         "tests/unit/test_python_deploys.py",
     ],
-    "specops/runtime/reach.py": ["tests/unit/test_reach.py", "tests/unit/test_phases.py"],
+    "specops/runtime/core/reach.py": ["tests/unit/test_reach.py", "tests/unit/test_phases.py"],
     "specops/compiler/optimize_dedupe.py": [
         "tests/unit/test_optimize_dedupe.py",
         "tests/unit/test_oracles.py",
         "tests/unit/test_optimize_passes.py",
     ],
-    "specops/runtime/packages_facts.py": [
+    "specops/runtime/facts/packages.py": [
         "tests/unit/test_fact_fixtures.py",
         "tests/unit/test_oracles.py",
     ],
@@ -321,8 +325,14 @@ def table(scores: Sequence[Score], at: str = "") -> str:
 BEGIN, END = "<!-- mutation-table: written by python -m tests.mutation --record -->", "<!-- /-->"
 
 
-def record(scores: Sequence[Score], at: str, doc: Path = DOC) -> None:
-    """Write the rows of ``scores`` into the table of ``doc`` (other modules' rows kept)."""
+def record(
+    scores: Sequence[Score],
+    at: str,
+    doc: Path = DOC,
+    exists: Callable[[str], bool] = lambda module: (ROOT / module).exists(),
+) -> None:
+    """Write the rows of ``scores`` into the table of ``doc``: other modules' rows are
+    kept, rows of modules that no longer exist (moved or split) are dropped."""
     with open(doc, "r+") as f:
         fcntl.flock(f, fcntl.LOCK_EX)  # several runs may record at once
         text = f.read()
@@ -333,7 +343,7 @@ def record(scores: Sequence[Score], at: str, doc: Path = DOC) -> None:
         rows = {}
         for line in old.splitlines():
             m = re.match(r"\| `([^`]+)` \|", line)
-            if m:
+            if m and exists(m[1]):
                 rows[m[1]] = line
         rows.update({s.module: row(s, at) for s in scores})
         new = "\n".join([*HEADER, *(rows[k] for k in sorted(rows))]) + "\n"

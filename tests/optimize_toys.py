@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from specops.compiler.catalog import Catalog, OpType
+from specops.compiler.catalog import Catalog, Declares, OpType
 from specops.compiler.ir import LOCAL, HostProgram, OpNode, Program
 from specops.compiler.source import Span
 
@@ -52,27 +52,48 @@ class PkgArgs:
 def catalog(merge: bool = True) -> Catalog:
     c = Catalog()
     for op in (
-        OpType("t.dir", DirArgs, identity=("path",), resource="path", container=True),
         OpType(
-            "t.file", FileArgs, identity=("path",), resource="path", refers=(("user", "user"),)
+            "t.dir", DirArgs, declares=Declares(identity=("path",), resource="path", container=True)
         ),
         OpType(
-            "t.user", UserArgs, identity=("name",), resource="user",
-            refers=(("group", "group"),), makes_dir=("home", "/home/{name}"),
+            "t.file",
+            FileArgs,
+            declares=Declares(identity=("path",), resource="path", refers=(("user", "user"),)),
         ),
-        OpType("t.group", UserArgs, identity=("name",), resource="group"),
         OpType(
-            "t.sync", DirArgs, identity=("path",), resource="path", container=True, tree=True
+            "t.user",
+            UserArgs,
+            declares=Declares(
+                identity=("name",),
+                resource="user",
+                refers=(("group", "group"),),
+                makes_dir=("home", "/home/{name}"),
+            ),
         ),
-        OpType("t.attrs", DirArgs, identity=("path",), resource="path", tree=True),
+        OpType("t.group", UserArgs, declares=Declares(identity=("name",), resource="group")),
         OpType(
-            "t.line", LineArgs, identity=("path", "line"), resource="path",
-            part_of=("t.file", "content"),
+            "t.sync",
+            DirArgs,
+            declares=Declares(identity=("path",), resource="path", container=True, tree=True),
         ),
-        OpType("t.absent", AbsentArgs, identity=("path",), resource="path"),
-        OpType("t.pkgs", PkgArgs, identity=("packages",), merge="packages" if merge else None),
+        OpType(
+            "t.attrs", DirArgs, declares=Declares(identity=("path",), resource="path", tree=True)
+        ),
+        OpType(
+            "t.line",
+            LineArgs,
+            declares=Declares(
+                identity=("path", "line"), resource="path", part_of=("t.file", "content")
+            ),
+        ),
+        OpType("t.absent", AbsentArgs, declares=Declares(identity=("path",), resource="path")),
+        OpType(
+            "t.pkgs",
+            PkgArgs,
+            declares=Declares(identity=("packages",), merge="packages" if merge else None),
+        ),
         OpType("t.shell", AbsentArgs),
-    ):  # fmt: skip
+    ):
         c.register(op)
     return c
 

@@ -35,8 +35,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from specops.compiler.errors import SpecopsError
-
-from ..command import sh
+from specops.runtime.core.command import sh
 
 OutputSink = Callable[[str, bytes], None]
 """Called with ("stdout" | "stderr", chunk) as a command's output arrives."""

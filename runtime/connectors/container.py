@@ -14,8 +14,8 @@ import tempfile
 from pathlib import Path
 
 from specops.compiler.ir import Connection
+from specops.runtime.core.command import raw, sh
 
-from ..command import raw, sh
 from .base import MISSING_EXIT, ConnectError, TransferError, get_script, run_process, text
 from .local import ProcessConnector
 

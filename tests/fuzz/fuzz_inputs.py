@@ -30,7 +30,7 @@ with atheris.instrument_imports(include=["specops"]):
     from specops.compiler.load_yaml import load_yaml
     from specops.compiler.source import Span
     from specops.runtime.catalog import CATALOG  # noqa: F401  (registers every fact)
-    from specops.runtime.facts import Fact
+    from specops.runtime.core.fact import Fact
 
 FACTS = sorted(Fact.registry)
 FUNCTIONS = builtins(Path("/nonexistent"), environ={"TOKEN": "s3cret"})

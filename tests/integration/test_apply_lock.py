@@ -1,4 +1,4 @@
-"""One apply at a time per host (runtime/hostlock.py), on the loopback fleet.
+"""One apply at a time per host (runtime/engine/hostlock.py), on the loopback fleet.
 
 Two applies that would leave each host in a state neither declared (one writes
 a.conf, the other b.conf, both replace the same app.conf) are started together:

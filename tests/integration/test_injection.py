@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from specops.compiler.catalog import validate_args
 from specops.compiler.ir import Connection, HostProgram, OpNode, Program
 from specops.runtime.catalog import CATALOG
-from specops.runtime.executor import Runner
-from specops.runtime.outcomes import Status
+from specops.runtime.engine.executor import Runner
+from specops.runtime.engine.outcomes import Status
 from tests.sshd import SshFleet
 
 pytestmark = pytest.mark.fleet

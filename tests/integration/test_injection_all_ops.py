@@ -27,8 +27,8 @@ import pytest
 from specops.compiler.catalog import OpType
 from specops.compiler.ir import Connection, HostProgram, OpNode, Program
 from specops.runtime.catalog import CATALOG
-from specops.runtime.executor import Runner
-from specops.runtime.outcomes import Status
+from specops.runtime.engine.executor import Runner
+from specops.runtime.engine.outcomes import Status
 from tests.injection_cases import CODE, INJECT_DIR, MARK, ROOT, fixture_args, hostile, payloads
 from tests.injection_cases import positions as text_positions
 from tests.targets import Targets

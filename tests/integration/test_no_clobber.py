@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from specops.compiler.ir import Connection, HostProgram, Program
 from specops.runtime.catalog import CATALOG
 from specops.runtime.connectors import ChrootConnector
-from specops.runtime.executor import Runner
-from specops.runtime.outcomes import Status
+from specops.runtime.engine.executor import Runner
+from specops.runtime.engine.outcomes import Status
 from tests import roots
 from tests.unit.test_executor import node
 
@@ -81,7 +81,7 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def test_every_file_editing_op_has_a_case() -> None:
-    edits = {t.kind for t in CATALOG if t.part_of == ("files.file", "content")}
+    edits = {t.kind for t in CATALOG if t.declares.part_of == ("files.file", "content")}
     assert edits <= set(CASES), f"add a clobber case for {sorted(edits - set(CASES))}"
 
 

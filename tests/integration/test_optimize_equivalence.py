@@ -15,6 +15,7 @@ import os
 import random
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,14 +25,14 @@ from specops.compiler.frontend import Options, compile_file
 from specops.compiler.ir import Program
 from specops.compiler.optimize import optimize
 from specops.runtime.catalog import CATALOG
-from specops.runtime.outcomes import Status
+from specops.runtime.engine.outcomes import Status
 from tests.sshd import SshFleet
 
 pytestmark = pytest.mark.fleet
 
 # The files.* declarations the optimizer can use (resource, container, part_of),
 # layered on the runtime catalog so the inferred edges are exercised too.
-FILES = {
+FILES: dict[str, dict[str, Any]] = {
     "files.directory": {"resource": "path", "container": True},
     "files.file": {"resource": "path"},
     "files.link": {"resource": "path"},
@@ -43,7 +44,7 @@ FILES = {
 def declared() -> Catalog:
     c = Catalog()
     for t in CATALOG:
-        c.register(replace(t, **FILES.get(t.kind, {})))  # type: ignore[arg-type]
+        c.register(replace(t, declares=replace(t.declares, **FILES.get(t.kind, {}))))
     return c
 
 

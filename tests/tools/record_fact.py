@@ -15,7 +15,7 @@ from specops.compiler.inventory import parse_ssh_target
 from specops.compiler.ir import LOCAL, Connection
 from specops.runtime.catalog import CATALOG  # noqa: F401  (registers every fact)
 from specops.runtime.connectors import connect
-from specops.runtime.facts import Fact
+from specops.runtime.core.fact import Fact
 from tests.fixtures import ROOT, save, to_json
 
 
@@ -38,7 +38,7 @@ def main() -> None:
     conn = connect(target)
     conn.open()
     try:
-        r = conn.run("sh -s", stdin=fact.command(**params).render() + "\n")
+        r = conn.run("sh -s", stdin=fact.ref(**params).command().render() + "\n")
     finally:
         conn.close()
     out = ROOT / "facts" / ns.fact / f"{ns.case}.json"

@@ -1,13 +1,14 @@
-"""apache.site, apache.module and apache.conf (runtime/apache.py), expected values by hand:
+"""apache.site, apache.module and apache.conf (runtime/operations/apache.py),
+expected values by hand:
 which names are accepted, the link each one reads, and the link it predicts."""
 
 from __future__ import annotations
 
 import pytest
 
-from specops.runtime.apache import Conf, EnableArgs, Module, Site, check_name
-from specops.runtime.facts import Facts
-from specops.runtime.files_facts import FileInfo, FileStat
+from specops.runtime.core.fact import Facts
+from specops.runtime.facts.files import FileInfo, FileStat
+from specops.runtime.operations.apache import Conf, EnableArgs, Module, Site, check_name
 
 # -- names --------------------------------------------------------------------------------
 

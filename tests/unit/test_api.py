@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import specops
-from specops.cli import _parser
+from specops.cli_args import parser
 from tests.cli import specops as cli
 from tests.targets import json_doc
 
@@ -118,7 +118,7 @@ CLI_ONLY = {
     [("compile", specops.compile), ("plan", specops.plan), ("apply", specops.apply)],
 )
 def test_every_flag_has_an_api_parameter_and_the_reverse(command: str, function: object) -> None:
-    sub = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction)).choices[
+    sub = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction)).choices[
         command
     ]
     flags = {a.dest for a in sub._actions if a.dest not in ("help",)}

@@ -1,4 +1,5 @@
-"""apt.packages, apt.update, apt.repository, apt.key, apt.hold and apt.deb (runtime/apt.py),
+"""apt.packages, apt.update, apt.repository, apt.key, apt.hold and apt.deb
+(runtime/operations/apt.py),
 expected values by hand: names accepted, pins, what each plan runs and what it predicts
 for the ops after it (installed packages, a fresh or stale cache, files, holds)."""
 
@@ -9,7 +10,11 @@ from typing import Any
 
 import pytest
 
-from specops.runtime.apt import (
+from specops.runtime.core.fact import FactRef, Facts
+from specops.runtime.core.reach import PACKAGES, Reach
+from specops.runtime.facts.files import Content, FileContent, FileInfo, FileStat
+from specops.runtime.facts.packages import AptCacheAge, AptHolds, AptPolicy, Deb, Policy
+from specops.runtime.operations.apt import (
     DebArgs,
     DebFile,
     Hold,
@@ -27,10 +32,6 @@ from specops.runtime.apt import (
     split_pin,
     stale,
 )
-from specops.runtime.facts import FactRef, Facts
-from specops.runtime.files_facts import Content, FileContent, FileInfo, FileStat
-from specops.runtime.packages_facts import AptCacheAge, AptHolds, AptPolicy, Deb, Policy
-from specops.runtime.reach import PACKAGES, Reach
 
 APT = (
     "DEBIAN_FRONTEND=noninteractive apt-get -y -q "

@@ -101,18 +101,18 @@ def test_every_op_on_a_host_path_tells_the_optimizer_so() -> None:
     from specops.runtime.catalog import CATALOG
 
     ops = CATALOG.builtins()  # not the ops other tests' [python] modules registered
-    resources = {t.resource for t in ops if t.resource}
+    resources = {t.declares.resource for t in ops if t.declares.resource}
     missing = []
     for t in ops:
         hints = {f.name: f for f in t.fields()}
-        first = t.identity[0] if t.identity else None
-        if first == "path" and t.resource != "path":
+        first = t.declares.identity[0] if t.declares.identity else None
+        if first == "path" and t.declares.resource != "path":
             missing.append(t.kind)
-        for name, resource in t.refers:
+        for name, resource in t.declares.refers:
             assert name in hints, (t.kind, name)
             assert resource in resources, (t.kind, resource)
-        if t.part_of:
-            assert t.part_of[0] in {x.kind for x in ops}, t.kind
+        if t.declares.part_of:
+            assert t.declares.part_of[0] in {x.kind for x in ops}, t.kind
     assert missing == []
 
 

@@ -12,6 +12,7 @@ from typing import Any, Literal, Optional
 import pytest
 
 from specops.compiler.catalog import (
+    DECLARES,
     MODE_HINT,
     Catalog,
     OpType,
@@ -120,22 +121,13 @@ def test_an_op_types_views_of_its_arguments() -> None:
 
 def test_an_op_type_defaults() -> None:
     t = OpType("x.y", ToyArgs)
-    assert (t.doc, t.identity, t.builtin, t.resource, t.part_of, t.container) == (
-        "",
-        (),
-        True,
-        "",
-        None,
-        False,
-    )
-    assert (t.merge, t.tree, t.refers, t.makes_dir, t.attributes, t.reads) == (
-        None,
-        False,
-        (),
-        None,
-        None,
-        None,
-    )
+    assert (t.doc, t.builtin, t.attributes, t.reads) == ("", True, None, None)
+    d = t.declares
+    assert (d.identity, d.resource, d.part_of, d.container) == ((), "", None, False)
+    assert (d.merge, d.tree, d.refers, d.makes_dir) == (None, False, (), None)
+    assert DECLARES == (
+        "identity", "resource", "part_of", "container", "merge", "tree", "refers", "makes_dir",
+    )  # fmt: skip
 
 
 # -- the registry ---------------------------------------------------------------------------

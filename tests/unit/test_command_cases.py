@@ -1,11 +1,11 @@
-"""Shell commands built from parts (runtime/command.py), expected values by hand:
+"""Shell commands built from parts (runtime/core/command.py), expected values by hand:
 what the shell runs, what people see, uploads carried along, commands joined."""
 
 from __future__ import annotations
 
 import pytest
 
-from specops.runtime.command import Command, Staged, join, raw, secret, sh
+from specops.runtime.core.command import Command, Staged, join, raw, secret, sh
 
 # -- rendered for the shell ------------------------------------------------------------
 

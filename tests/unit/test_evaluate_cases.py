@@ -10,11 +10,21 @@ from typing import Any
 import pytest
 
 from specops.compiler.diagnostics import Diagnostic, SpecError
-from specops.compiler.evaluate import MAX_DIGITS, Env, evaluate, kind, render, to_text
+from specops.compiler.evaluate import Env, evaluate, render
 from specops.compiler.expr import parse_expression, parse_template
 from specops.compiler.functions import builtins
 from specops.compiler.source import Span
-from specops.compiler.values import MAX_ITEMS, MAX_TEXT, Function, Namespace, Pending, Sensitive
+from specops.compiler.values import (
+    MAX_DIGITS,
+    MAX_ITEMS,
+    MAX_TEXT,
+    Function,
+    Namespace,
+    Pending,
+    Sensitive,
+    kind,
+    to_text,
+)
 
 BUILTINS = builtins(Path(__file__).parent, environ={})
 COMPARE = 'compare explicitly, e.g. x != "" or len(items) > 0'

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from specops.compiler.ir import LOCAL, HostProgram, OpNode, Program
 from specops.runtime.connectors import FakeConnector, LocalConnector, Result
-from specops.runtime.executor import Runner
-from specops.runtime.outcomes import Status
-from specops.runtime.script import apply_script, read_results
+from specops.runtime.engine.executor import Runner
+from specops.runtime.engine.outcomes import Status
+from specops.runtime.engine.script import apply_script, read_results
 
 
 def node(i: str, kind: str, **args: object) -> OpNode:
@@ -95,9 +95,9 @@ def test_lost_connection_mid_script_fails_the_running_op() -> None:
 
 
 def test_script_and_reader_agree_on_markers() -> None:
-    from specops.runtime.command import sh
-    from specops.runtime.operation import Action, Change
-    from specops.runtime.outcomes import HostPlan, OpPlan
+    from specops.runtime.core.command import sh
+    from specops.runtime.core.operation import Action, Change
+    from specops.runtime.engine.outcomes import HostPlan, OpPlan
 
     plan = HostPlan(
         "h",
@@ -137,8 +137,8 @@ def test_a_change_resting_on_a_guess_is_marked_uncertain(tmp_path: Path) -> None
 
 
 def test_the_running_op_is_reported_as_the_script_streams(tmp_path: Path) -> None:
-    from specops.runtime.outcomes import HostPlan, OpPlan
-    from specops.runtime.script import OpWatcher
+    from specops.runtime.engine.outcomes import HostPlan, OpPlan
+    from specops.runtime.engine.script import OpWatcher
 
     prog = program(
         *(node(f"op{i}", "server.shell", command=f"touch {tmp_path}/{i}") for i in range(3))
@@ -160,9 +160,9 @@ def test_the_running_op_is_reported_as_the_script_streams(tmp_path: Path) -> Non
 
 
 def test_the_summary_never_says_nothing_to_do_when_an_op_could_not_be_planned() -> None:
-    from specops.runtime.operation import Action, Change
-    from specops.runtime.outcomes import HostPlan, OpPlan
-    from specops.runtime.render import summary_line
+    from specops.runtime.core.operation import Action, Change
+    from specops.runtime.engine.outcomes import HostPlan, OpPlan
+    from specops.runtime.engine.render import summary_line
 
     ok = OpPlan(node("a", "files.directory", path="/a"), ())
     bad = OpPlan(node("b", "files.directory", path="/b"), (), error="not a directory")

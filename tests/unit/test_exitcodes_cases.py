@@ -6,8 +6,8 @@ import pytest
 
 from specops.compiler.ir import OpNode
 from specops.exitcodes import Exit, apply_exit, plan_exit
-from specops.runtime.operation import Action, Change
-from specops.runtime.outcomes import HostPlan, HostResult, OpPlan, OpResult, Status
+from specops.runtime.core.operation import Action, Change
+from specops.runtime.engine.outcomes import HostPlan, HostResult, OpPlan, OpResult, Status
 
 NODE = OpNode("x", "files.directory", {"path": "/srv"})
 CHANGE = Change(Action.CREATE, "create /srv", ())

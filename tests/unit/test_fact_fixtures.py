@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from specops.runtime.catalog import CATALOG  # noqa: F401  (registers every fact)
-from specops.runtime.facts import Fact
+from specops.runtime.core.fact import Fact
 from tests.fixtures import UPDATE, cases, fact_type, from_json, load, save, to_json
 
 CASES = cases("facts")
@@ -31,7 +31,7 @@ def test_fact_still_runs_the_command_that_printed_its_recorded_output(path: Path
     # command needs its outputs recorded again (on a real host), not just this line.
     case = load(path)
     fact = Fact.registry[path.parent.name]
-    got = fact.command(**case["params"]).render()
+    got = fact.ref(**case["params"]).command().render()
     if UPDATE:
         case["command"] = got
         save(path, case)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from specops.runtime.catalog import CATALOG  # noqa: F401  (registers every fact)
-from specops.runtime.facts import Fact
+from specops.runtime.core.fact import Fact
 
 OUTPUTS = st.one_of(
     st.text(max_size=300),

@@ -1,5 +1,5 @@
 """files.directory, files.file, files.line, files.link and files.absent on plain facts
-(specops/runtime/files.py): plans, predicted effects and argument declarations.
+(specops/runtime/operations/files/basic.py): plans, predicted effects and argument declarations.
 
 Expected values are written by hand. Commands that are atomic writes are compared with
 ``write_file`` / ``write_if_unchanged`` (their exact text is tested in test_writes_cases.py).
@@ -14,9 +14,21 @@ from typing import Any
 import pytest
 
 from specops.compiler.catalog import MODE_HINT, PathAttrs, check_octal_mode
-from specops.runtime.command import sh
-from specops.runtime.facts import Facts
-from specops.runtime.files import (
+from specops.runtime.core.command import sh
+from specops.runtime.core.fact import Facts
+from specops.runtime.core.operation import Action, Change, PlanError
+from specops.runtime.core.words import (
+    check_absolute,
+    check_regex,
+    group_arg,
+    mode_arg,
+    path_arg,
+    user_arg,
+)
+from specops.runtime.facts.files import Content, FileContent, FileInfo, FileStat
+from specops.runtime.kit.filestate import attr_changes, relink, stat_after, unified_diff
+from specops.runtime.kit.writes import write_file, write_if_unchanged
+from specops.runtime.operations.files.basic import (
     Absent,
     AbsentArgs,
     Directory,
@@ -27,21 +39,8 @@ from specops.runtime.files import (
     LineArgs,
     Link,
     LinkArgs,
-    _mode,
-    _owner_group,
-    _owner_user,
-    _path,
-    _stat_after,
-    attr_changes,
-    check_absolute,
-    check_regex,
     edit_lines,
-    relink,
-    unified_diff,
 )
-from specops.runtime.files_facts import Content, FileContent, FileInfo, FileStat
-from specops.runtime.operation import Action, Change, PlanError
-from specops.runtime.writes import write_file, write_if_unchanged
 
 
 def sha(data: bytes) -> str:
@@ -87,21 +86,21 @@ def test_a_regex_that_does_not_compile_is_reported() -> None:
 
 def test_the_shared_argument_declarations() -> None:
     """Defaults, docs and checks, as the reference and the spec checker see them."""
-    path = _path("Where it goes.")
+    path = path_arg("Where it goes.")
     assert path.default is dataclasses.MISSING
     assert path.metadata["doc"] == "Where it goes."
     assert path.metadata["check"] is check_absolute
-    mode = _mode()
+    mode = mode_arg()
     assert mode.default is None
     assert mode.metadata["doc"] == 'Permission bits as an octal string, e.g. "0644".'
     assert mode.metadata["check"] is check_octal_mode
     assert mode.metadata["type_hint"] == MODE_HINT
-    user, group = _owner_user(), _owner_group()
+    user, group = user_arg(), group_arg()
     assert (user.default, user.metadata["doc"]) == (None, "Owning user name.")
     assert (group.default, group.metadata["doc"]) == (None, "Owning group name.")
 
 
-# -- attr_changes, unified_diff, _stat_after ----------------------------------------------
+# -- attr_changes, unified_diff, stat_after ----------------------------------------------
 
 
 def test_attr_changes_name_each_attribute_that_differs() -> None:
@@ -129,13 +128,9 @@ def test_a_diff_of_binary_content_is_one_line_of_sizes() -> None:
 
 def test_the_stat_after_a_write_keeps_what_is_not_declared() -> None:
     old = FileStat("file", "0600", "app", "web", 9)
-    assert _stat_after(None, "file", None, None, None) == FileStat(
-        "file", "0644", "root", "root", 0
-    )
-    assert _stat_after(old, "file", None, None, None, 3) == FileStat(
-        "file", "0600", "app", "web", 3
-    )
-    assert _stat_after(old, "directory", "750", "u", "g") == FileStat(
+    assert stat_after(None, "file", None, None, None) == FileStat("file", "0644", "root", "root", 0)
+    assert stat_after(old, "file", None, None, None, 3) == FileStat("file", "0600", "app", "web", 3)
+    assert stat_after(old, "directory", "750", "u", "g") == FileStat(
         "directory", "0750", "u", "g", 0
     )
 

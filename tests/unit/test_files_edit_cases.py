@@ -1,4 +1,4 @@
-"""In-place edits (specops/runtime/files_edit.py): the pure edit functions on plain text,
+"""In-place edits (specops/runtime/operations/files/edit.py): the pure edit functions on plain text,
 and the plans and effects the _Edit base gives files.replace, block, ini and keyvalue.
 
 Expected texts are worked out by hand from what each edit must do.
@@ -12,9 +12,12 @@ from typing import Any
 import pytest
 
 from specops.compiler.catalog import PathAttrs
-from specops.runtime.command import sh
-from specops.runtime.facts import Facts
-from specops.runtime.files_edit import (
+from specops.runtime.core.command import sh
+from specops.runtime.core.fact import Facts
+from specops.runtime.core.operation import Action, Change, PlanError
+from specops.runtime.facts.files import Content, FileContent, FileInfo, FileStat
+from specops.runtime.kit.writes import write_if_unchanged
+from specops.runtime.operations.files.edit import (
     Block,
     BlockArgs,
     Ini,
@@ -28,9 +31,6 @@ from specops.runtime.files_edit import (
     edit_ini,
     edit_keyvalue,
 )
-from specops.runtime.files_facts import Content, FileContent, FileInfo, FileStat
-from specops.runtime.operation import Action, Change, PlanError
-from specops.runtime.writes import write_if_unchanged
 
 P = "/etc/app.conf"
 BEGIN = "# BEGIN SPECOPS MANAGED BLOCK: x"

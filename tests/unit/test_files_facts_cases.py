@@ -1,4 +1,4 @@
-"""The file fact parsers (runtime/files_facts.py) on hand-written output: names and link
+"""The file fact parsers (runtime/facts/files.py) on hand-written output: names and link
 targets that are not UTF-8 or hold blanks and tabs, output cut short, and errors."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import base64
 
 import pytest
 
-from specops.runtime.files_facts import Content, FileContent, FileInfo, FileStat, Tree, TreeEntry
+from specops.runtime.facts.files import Content, FileContent, FileInfo, FileStat, Tree, TreeEntry
 
 HI = "8f434346648f6b96df89dda901c5176b10a6d83961dd3c1ac88b59b2dc327aa4"  # sha256 of b"hi"
 EMPTY = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"  # of b""

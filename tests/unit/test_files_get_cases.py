@@ -1,4 +1,5 @@
-"""files.get (specops/runtime/files_get.py): fetched only when the controller's copy differs."""
+"""files.get (runtime/operations/files/get.py): fetched only when the controller's copy
+differs."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from specops.runtime.facts import Facts
-from specops.runtime.files_facts import Content, FileContent
-from specops.runtime.files_get import Get, GetArgs
-from specops.runtime.operation import Action, Change, PlanError
+from specops.runtime.core.fact import Facts
+from specops.runtime.core.operation import Action, Change, PlanError
+from specops.runtime.facts.files import Content, FileContent
+from specops.runtime.operations.files.get import Get, GetArgs
 
 HOST = "/etc/app.conf"
 THERE = b"on the host\n"

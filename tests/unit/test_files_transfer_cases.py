@@ -1,5 +1,5 @@
-"""Content from elsewhere (specops/runtime/files_transfer.py): template rendering and its
-bounds, files.template / copy / sync / download plans, effects and declarations.
+"""Content from elsewhere (specops/runtime/operations/files/transfer.py and sync.py): template
+rendering and its bounds, files.template / copy / sync / download plans, effects and declarations.
 
 Controller files are made in tmp_path with explicit modes; expected values by hand.
 Atomic writes are compared with ``write_file`` (its exact text: test_writes_cases.py).
@@ -16,28 +16,30 @@ from typing import Any
 import pytest
 
 from specops.compiler.catalog import PathAttrs
-from specops.runtime import files_transfer
-from specops.runtime.command import sh
-from specops.runtime.facts import Facts
-from specops.runtime.files_facts import Content, FileContent, FileInfo, FileStat, Tree, TreeEntry
-from specops.runtime.files_transfer import (
-    MAX_RENDERED,
+from specops.runtime.core.command import sh
+from specops.runtime.core.fact import Facts
+from specops.runtime.core.operation import Action, Change, PlanError
+from specops.runtime.facts.files import Content, FileContent, FileInfo, FileStat, Tree, TreeEntry
+from specops.runtime.facts.host import OsRelease, Uname
+from specops.runtime.kit.writes import write_file
+from specops.runtime.operations.files import transfer as files_transfer
+from specops.runtime.operations.files.sync import (
     Copy,
     CopyArgs,
-    Download,
-    DownloadArgs,
     Sync,
     SyncArgs,
+    tree_after,
+    tree_changes,
+)
+from specops.runtime.operations.files.transfer import (
+    MAX_RENDERED,
+    Download,
+    DownloadArgs,
     Template,
     TemplateArgs,
     fetch,
     render,
-    tree_after,
-    tree_changes,
 )
-from specops.runtime.host_facts import OsRelease, Uname
-from specops.runtime.operation import Action, Change, PlanError
-from specops.runtime.writes import write_file
 
 DEST = "/srv/site"
 

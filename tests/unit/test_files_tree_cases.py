@@ -1,5 +1,5 @@
-"""Whole trees on the host (specops/runtime/files_tree.py): files.attrs and files.extract,
-their plans, effects and declarations on plain facts; expected values by hand."""
+"""Whole trees on the host (runtime/operations/files/tree.py): files.attrs and
+files.extract, their plans, effects and declarations on plain facts; expected values by hand."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 
 from specops.compiler.catalog import PathAttrs
-from specops.runtime.facts import Facts
-from specops.runtime.files_facts import FileInfo, FileStat, Tree, TreeEntry
-from specops.runtime.files_tree import Attrs, AttrsArgs, Extract, ExtractArgs
-from specops.runtime.operation import Action, PlanError
-from specops.runtime.reach import Reach
+from specops.runtime.core.fact import Facts
+from specops.runtime.core.operation import Action, PlanError
+from specops.runtime.core.reach import Reach
+from specops.runtime.facts.files import FileInfo, FileStat, Tree, TreeEntry
+from specops.runtime.operations.files.tree import Attrs, AttrsArgs, Extract, ExtractArgs
 
 ROOT = "/srv/tree"
 TOP = FileStat("directory", "0700", "root", "root", 4096)

@@ -1,23 +1,14 @@
-"""git.repo and git.config (runtime/git.py), expected values by hand: what the facts read
+"""git.repo and git.config (runtime/operations/git.py), expected values by hand: what the facts read
 from git's output, option names, and what a checkout predicts for the ops after it."""
 
 from __future__ import annotations
 
 import pytest
 
-from specops.runtime.facts import Facts
-from specops.runtime.git import (
-    Checkout,
-    Config,
-    ConfigArgs,
-    GitConfig,
-    Head,
-    Remote,
-    Repo,
-    RepoArgs,
-    check_option,
-)
-from specops.runtime.reach import Reach
+from specops.runtime.core.fact import Facts
+from specops.runtime.core.reach import Reach
+from specops.runtime.facts.git import Checkout, Config, Head, Remote
+from specops.runtime.operations.git import ConfigArgs, GitConfig, Repo, RepoArgs, check_option
 
 SHA1 = "1111111111111111111111111111111111111111"
 SHA2 = "2222222222222222222222222222222222222222"

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from specops.compiler.diagnostics import SpecError
-from specops.runtime.files_transfer import TemplateArgs, render
-from specops.runtime.operation import Action, Change
-from specops.runtime.outcomes import HostPlan, OpPlan
-from specops.runtime.planfile import plans_from_doc
-from specops.runtime.render import plan_json
+from specops.runtime.core.operation import Action, Change
+from specops.runtime.engine.outcomes import HostPlan, OpPlan
+from specops.runtime.engine.planfile import plans_from_doc
+from specops.runtime.engine.render import plan_json
+from specops.runtime.operations.files.transfer import TemplateArgs, render
 from tests.unit.test_executor import node
 from tests.unit.test_spec_language import build, errors
 

@@ -14,8 +14,9 @@ from collections.abc import Iterator
 import pytest
 
 from specops.compiler.diagnostics import Diagnostic, SpecError
-from specops.compiler.load_yaml import _quoted, load_yaml
+from specops.compiler.load_yaml import load_yaml
 from specops.compiler.source import Span
+from specops.compiler.yaml_diagnostics import _quoted
 
 F = "f.yaml"
 TAG_HINT = (

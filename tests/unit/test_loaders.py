@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 from specops.compiler.diagnostics import Diagnostic, SpecError
 from specops.compiler.load import load, load_text
 from specops.compiler.load_toml import load_toml
-from specops.compiler.load_yaml import MAX_DEPTH, load_yaml
+from specops.compiler.load_yaml import load_yaml
 from specops.compiler.source import Document, Span
 from specops.compiler.source import Path as DocPath
+from specops.compiler.yaml_diagnostics import MAX_DEPTH
 
 GOT_WANT = "GOT {got!r}\nWANT {want!r}"
 

@@ -16,7 +16,8 @@ from specops.compiler.diagnostics import SpecError
 from specops.compiler.facts import FactKey, JsonFacts
 from specops.compiler.frontend import Options, compile_file, explain_vars, prepare
 from specops.compiler.ir import LOCAL, Connection, OpNode, Program
-from specops.compiler.lower import host_variables, lower_all
+from specops.compiler.lower import lower_all
+from specops.compiler.lower_op import host_variables
 from specops.compiler.source import Span
 from specops.compiler.values import Sensitive
 from specops.runtime.catalog import CATALOG

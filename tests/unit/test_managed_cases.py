@@ -1,4 +1,4 @@
-"""Whole-file content management shared by many ops (specops/runtime/managed.py):
+"""Whole-file content management shared by many ops (specops/runtime/kit/content.py):
 ensure_content's changes, content_effects' predictions, the shared argument declarations.
 
 Expected values by hand; atomic writes are compared with ``write_file`` /
@@ -14,24 +14,20 @@ from typing import Any
 import pytest
 
 from specops.compiler.catalog import MODE_HINT, check_octal_mode
-from specops.runtime.command import sh
-from specops.runtime.facts import Facts
-from specops.runtime.files import check_absolute
-from specops.runtime.files_facts import Content, FileContent, FileInfo, FileStat
-from specops.runtime.managed import (
+from specops.runtime.core.command import sh
+from specops.runtime.core.fact import Facts
+from specops.runtime.core.operation import Action, Change, PlanError
+from specops.runtime.core.words import check_absolute, group_arg, mode_arg, path_arg, user_arg
+from specops.runtime.facts.files import Content, FileContent, FileInfo, FileStat
+from specops.runtime.kit.content import (
     content_effects,
     content_facts,
     current,
     encode,
     ensure_content,
-    group_arg,
-    mode_arg,
-    path_arg,
     text_of,
-    user_arg,
 )
-from specops.runtime.operation import Action, Change, PlanError
-from specops.runtime.writes import write_file, write_if_unchanged
+from specops.runtime.kit.writes import write_file, write_if_unchanged
 
 P = "/etc/app.conf"
 

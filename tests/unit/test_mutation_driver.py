@@ -79,9 +79,11 @@ def test_record_replaces_the_rows_of_the_modules_run(tmp_path: Path) -> None:
         f"intro\n{mutation.BEGIN}\n{mutation.HEADER[0]}\n{mutation.HEADER[1]}\n"
         "| `b.py` | 1 | 1 | 0 | 0 | 0 | 100% | old |\n"
         "| `c.py` | 1 | 0 | 0 | 1 | 0 | 0% | old |\n"
+        "| `gone.py` | 1 | 1 | 0 | 0 | 0 | 100% | old |\n"
         f"{mutation.END}\nafter\n"
     )
-    mutation.record([mutation.Score("c.py", killed=3), mutation.Score("a.py")], "abc", doc)
+    scores = [mutation.Score("c.py", killed=3), mutation.Score("a.py")]
+    mutation.record(scores, "abc", doc, exists=lambda module: module != "gone.py")
     assert doc.read_text() == (
         f"intro\n{mutation.BEGIN}\n{mutation.HEADER[0]}\n{mutation.HEADER[1]}\n"
         "| `a.py` | 0 | 0 | 0 | 0 | 0 | 100% | abc |\n"
@@ -91,4 +93,4 @@ def test_record_replaces_the_rows_of_the_modules_run(tmp_path: Path) -> None:
     )
     doc.write_text("no table\n")
     with pytest.raises(ValueError, match="has no line"):
-        mutation.record([], "abc", doc)
+        mutation.record([], "abc", doc, exists=lambda module: True)

@@ -1,4 +1,4 @@
-"""mysql.database and mysql.user (runtime/mysql.py), expected values by hand: names that
+"""mysql.database and mysql.user (runtime/operations/mysql.py), expected values by hand: names that
 may reach SQL, string escaping, rows read from the server, the SQL a new account runs
 and what each op predicts for the ops after it."""
 
@@ -6,19 +6,17 @@ from __future__ import annotations
 
 import pytest
 
-from specops.runtime.command import Secret
-from specops.runtime.facts import Facts
-from specops.runtime.mysql import (
+from specops.runtime.core.command import Secret
+from specops.runtime.core.fact import Facts
+from specops.runtime.facts.mysql import Databases, Grants, sql_string
+from specops.runtime.operations.mysql import (
     Database,
     DatabaseArgs,
-    Databases,
-    Grants,
     User,
     UserArgs,
     check_account,
     check_host,
     check_ident,
-    sql_string,
 )
 
 # -- names --------------------------------------------------------------------------------

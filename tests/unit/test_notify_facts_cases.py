@@ -1,11 +1,11 @@
-"""Notifications kept on the host (runtime/notify_facts.py): marker names, the shell that
+"""Notifications kept on the host (runtime/engine/notify.py): marker names, the shell that
 leaves and clears them, and the parser of what an earlier run left."""
 
 from __future__ import annotations
 
 import pytest
 
-from specops.runtime.notify_facts import Pending, clear, leave, marker
+from specops.runtime.engine.notify import Pending, clear, leave, marker
 
 # sha256("web.restart") and sha256("db"), first 24 hex digits (printf %s … | sha256sum)
 WEB = "1611fd0595f63e3e391c1aff"

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from specops.runtime.catalog import CATALOG, OPERATIONS
-from specops.runtime.facts import Facts
-from specops.runtime.operation import PlanError
+from specops.runtime.core.fact import Facts
+from specops.runtime.core.operation import PlanError
 from tests.fixtures import UPDATE, cases, fact_ref, fact_type, from_json, load, save
 
 CASES = cases("ops")

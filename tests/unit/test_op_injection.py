@@ -29,9 +29,9 @@ import pytest
 
 from specops.compiler.catalog import OpType
 from specops.runtime.catalog import CATALOG, OPERATIONS
-from specops.runtime.command import Command, Raw, Secret, raw, sh
-from specops.runtime.facts import FactRef, Facts
-from specops.runtime.operation import PlanError
+from specops.runtime.core.command import Command, Raw, Secret, raw, sh
+from specops.runtime.core.fact import FactRef, Facts
+from specops.runtime.core.operation import PlanError
 from tests.fixtures import fact_ref, fact_type, from_json
 from tests.injection_cases import (
     CODE,

@@ -1,4 +1,4 @@
-"""The operation base (runtime/operation.py): changes as JSON, shared argument helpers,
+"""The operation base (runtime/core/operation.py): changes as JSON, shared argument helpers,
 the defaults every op inherits, and what ``register`` puts into the catalog."""
 
 from __future__ import annotations
@@ -10,20 +10,13 @@ from dataclasses import dataclass
 
 import pytest
 
-from specops.compiler.catalog import Catalog, PathAttrs
-from specops.runtime import operation
-from specops.runtime.command import sh
-from specops.runtime.facts import Facts
-from specops.runtime.operation import (
-    Action,
-    Change,
-    Operation,
-    _source,
-    attrs_of,
-    check_one_line,
-    register,
-)
-from specops.runtime.reach import ANYTHING, NOTHING
+from specops.compiler.catalog import Catalog, Declares, PathAttrs
+from specops.runtime.core import operation
+from specops.runtime.core.command import sh
+from specops.runtime.core.fact import Facts
+from specops.runtime.core.operation import Action, Change, Operation, _source, attrs_of, register
+from specops.runtime.core.reach import ANYTHING, NOTHING
+from specops.runtime.core.words import check_one_line
 
 # -- changes --------------------------------------------------------------------------
 
@@ -118,12 +111,10 @@ class Toy(Operation[ToyArgs]):
     Used by the tests only."""
 
     kind = "toy.thing"
-    Args = ToyArgs
 
 
 class Builtin(Operation[ToyArgs]):
     kind = "toy.builtin"
-    Args = ToyArgs
 
 
 Builtin.__module__ = "specops.runtime.toy"
@@ -169,36 +160,55 @@ def test_register_copies_what_the_optimizer_needs_into_the_catalog(fresh: Catalo
         More."""
 
         kind = "toy.rich"
-        Args = ToyArgs
-        identity = ("path",)
-        resource = "path"
-        part_of = ("toy.whole", "content")
-        container = True
-        merge = "items"
-        tree = True
-        refers = (("user", "user"),)
-        makes_dir = ("home", "/home/{name}")
+        declares = Declares(
+            identity=("path",),
+            resource="path",
+            part_of=("toy.whole", "content"),
+            container=True,
+            merge="items",
+            tree=True,
+            refers=(("user", "user"),),
+            makes_dir=("home", "/home/{name}"),
+        )
 
     assert register(Rich) is Rich
     t = fresh.get("toy.rich")
     assert t is not None
-    assert (t.kind, t.args, t.doc, t.identity, t.builtin) == (
-        "toy.rich", ToyArgs, "Rich toy.\n\n        More.", ("path",), False,
+    assert (t.kind, t.args, t.doc, t.builtin) == (
+        "toy.rich", ToyArgs, "Rich toy.\n\n        More.", False,
     )  # fmt: skip
-    assert (t.resource, t.part_of, t.container, t.merge, t.tree) == (
-        "path", ("toy.whole", "content"), True, "items", True,
-    )  # fmt: skip
-    assert (t.refers, t.makes_dir) == ((("user", "user"),), ("home", "/home/{name}"))
+    assert t.declares is Rich.declares
     assert t.attributes is None and t.reads is None
     assert isinstance(operation.OPERATIONS["toy.rich"], Rich)
+
+
+def test_the_optimizers_knobs_outside_declares_are_refused() -> None:
+    with pytest.raises(TypeError, match=r"Old: identity, resource go in declares = Declares"):
+
+        class Old(Operation[ToyArgs]):
+            kind = "toy.old"
+            identity = ("path",)
+            resource = "path"
+
+
+def test_args_come_from_the_type_parameter(fresh: Catalog) -> None:
+    assert Toy.Args is ToyArgs
+    register(Toy)
+    t = fresh.get(Toy.kind)
+    assert t is not None and t.args is ToyArgs
+
+    class Untyped(Operation):  # type: ignore[type-arg]
+        kind = "toy.untyped"
+
+    with pytest.raises(TypeError, match="name its arguments, Operation"):
+        register(Untyped)
 
 
 def test_register_defaults_and_a_class_without_a_docstring(fresh: Catalog) -> None:
     register(Builtin)
     t = fresh.get("toy.builtin")
     assert t is not None
-    assert (t.doc, t.identity, t.builtin, t.resource, t.part_of) == ("", (), True, "", None)
-    assert (t.container, t.merge, t.tree, t.refers, t.makes_dir) == (False, None, False, (), None)
+    assert (t.doc, t.builtin, t.declares) == ("", True, Declares())
 
 
 def test_overridden_attributes_and_guard_reads_are_read_from_raw_arguments(
@@ -206,7 +216,6 @@ def test_overridden_attributes_and_guard_reads_are_read_from_raw_arguments(
 ) -> None:
     class Attr(Operation[ToyArgs]):
         kind = "toy.attr"
-        Args = ToyArgs
 
         def attributes(self, a: ToyArgs) -> list[PathAttrs]:
             return attrs_of(a.path, a.mode)
@@ -226,7 +235,6 @@ def test_overridden_attributes_and_guard_reads_are_read_from_raw_arguments(
 def test_the_same_class_registered_again_is_one_op(fresh: Catalog) -> None:
     class Again(Operation[ToyArgs]):
         kind = "toy.again"
-        Args = ToyArgs
 
         def reads(self, a: ToyArgs) -> list[str]:
             return [a.path]
@@ -242,7 +250,6 @@ def test_another_class_under_a_taken_kind_is_refused(fresh: Catalog) -> None:
     def make(doc: str) -> type[Operation[ToyArgs]]:
         class Clash(Operation[ToyArgs]):
             kind = "toy.clash"
-            Args = ToyArgs
 
         Clash.__doc__ = doc
         return Clash

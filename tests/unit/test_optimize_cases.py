@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from specops.compiler.catalog import OpType
+from specops.compiler.catalog import Declares, OpType
 from specops.compiler.diagnostics import SpecError
 from specops.compiler.ir import LOCAL, Connection, HostProgram, OpNode, Program
 from specops.compiler.optimize import PASSES, Log, Step, explain, optimize
@@ -221,8 +221,10 @@ def test_a_part_is_of_the_thing_its_first_identity_names() -> None:
     assert things(line, CAT.get("t.line")) == [("path", ("/f",))]
 
 
-PAIR = OpType("t.pair", DirArgs, identity=("host", "port"))
-RES_PAIR = OpType("t.rpair", DirArgs, identity=("host", "port"), resource="socket")
+PAIR = OpType("t.pair", DirArgs, declares=Declares(identity=("host", "port")))
+RES_PAIR = OpType(
+    "t.rpair", DirArgs, declares=Declares(identity=("host", "port"), resource="socket")
+)
 
 
 def test_an_identity_of_several_arguments_names_every_combination() -> None:

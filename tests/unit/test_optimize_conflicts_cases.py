@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
-from specops.compiler.catalog import OpType, PathAttrs
+from specops.compiler.catalog import Declares, OpType, PathAttrs
 from specops.compiler.diagnostics import Diagnostic
 from specops.compiler.ir import OpNode
 from specops.compiler.optimize_conflicts import _differ, _short, clash, conflicts
@@ -56,13 +56,41 @@ def _twice(a: Mapping[str, Any]) -> list[PathAttrs]:
 
 CAT = catalog()
 for _t in (
-    OpType("a.file", DirArgs, identity=("path",), resource="path", attributes=_file),
-    OpType("a.dir", DirArgs, identity=("path",), resource="path", container=True, attributes=_dir),
-    OpType("a.tree", DirArgs, identity=("path",), resource="path", tree=True, attributes=_tree),
-    OpType("a.limits", DirArgs, identity=("name",), resource="limits", attributes=_limits),
-    OpType("a.conf", DirArgs, identity=("name",), resource="conf", attributes=_conf),
-    OpType("a.twice", DirArgs, identity=("path",), resource="twice", attributes=_twice),
-    OpType("t.block", LineArgs, identity=("path", "line"), part_of=("t.file", "content")),
+    OpType(
+        "a.file", DirArgs, attributes=_file, declares=Declares(identity=("path",), resource="path")
+    ),
+    OpType(
+        "a.dir",
+        DirArgs,
+        attributes=_dir,
+        declares=Declares(identity=("path",), resource="path", container=True),
+    ),
+    OpType(
+        "a.tree",
+        DirArgs,
+        attributes=_tree,
+        declares=Declares(identity=("path",), resource="path", tree=True),
+    ),
+    OpType(
+        "a.limits",
+        DirArgs,
+        attributes=_limits,
+        declares=Declares(identity=("name",), resource="limits"),
+    ),
+    OpType(
+        "a.conf", DirArgs, attributes=_conf, declares=Declares(identity=("name",), resource="conf")
+    ),
+    OpType(
+        "a.twice",
+        DirArgs,
+        attributes=_twice,
+        declares=Declares(identity=("path",), resource="twice"),
+    ),
+    OpType(
+        "t.block",
+        LineArgs,
+        declares=Declares(identity=("path", "line"), part_of=("t.file", "content")),
+    ),
 ):
     CAT.register(_t)
 

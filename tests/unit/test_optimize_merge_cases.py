@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from specops.compiler.catalog import OpType
+from specops.compiler.catalog import Declares, OpType
 from specops.compiler.ir import OpNode
 from specops.compiler.optimize import optimize
 from specops.compiler.optimize_merge import merge
@@ -17,7 +17,9 @@ CAT = catalog()
 # A mergeable kind whose ``after`` names a package another op of it installs.
 CAT.register(
     OpType(
-        "m.pkgs", PkgArgs, identity=("packages",), merge="packages", refers=(("after", "m.pkgs"),)
+        "m.pkgs",
+        PkgArgs,
+        declares=Declares(identity=("packages",), merge="packages", refers=(("after", "m.pkgs"),)),
     )
 )
 

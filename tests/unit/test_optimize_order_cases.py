@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from specops.compiler.catalog import OpType
+from specops.compiler.catalog import Declares, OpType
 from specops.compiler.diagnostics import Diagnostic, SpecError
 from specops.compiler.ir import OpNode
 from specops.compiler.optimize_order import _touches, declared_edges, order
@@ -24,13 +24,17 @@ def _reads(a: Mapping[str, Any]) -> list[str]:
 CAT = catalog()
 for _t in (
     # an op whose guard reads paths (server.shell creates=, files.extract)
-    OpType("g.guard", DirArgs, identity=("path",), resource="path", reads=_reads),
     OpType(
-        "r.member", UserArgs, identity=("name",), resource="member", refers=(("groups", "group"),)
+        "g.guard", DirArgs, reads=_reads, declares=Declares(identity=("path",), resource="path")
     ),
-    OpType("r.run", DirArgs, refers=(("venv", "path"),)),
-    OpType("s.sock", DirArgs, identity=("addr",), resource="socket"),
-    OpType("p.noid", DirArgs, resource="path"),
+    OpType(
+        "r.member",
+        UserArgs,
+        declares=Declares(identity=("name",), resource="member", refers=(("groups", "group"),)),
+    ),
+    OpType("r.run", DirArgs, declares=Declares(refers=(("venv", "path"),))),
+    OpType("s.sock", DirArgs, declares=Declares(identity=("addr",), resource="socket")),
+    OpType("p.noid", DirArgs, declares=Declares(resource="path")),
 ):
     CAT.register(_t)
 

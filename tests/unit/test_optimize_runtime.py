@@ -13,10 +13,11 @@ from specops.compiler.ir import LOCAL, HostProgram, OpNode, Program
 from specops.compiler.optimize import optimize
 from specops.runtime.catalog import CATALOG
 from specops.runtime.connectors import LocalConnector
-from specops.runtime.executor import Runner, needed_facts
-from specops.runtime.operation import Action, Change
-from specops.runtime.outcomes import HostPlan, OpPlan, Status
-from specops.runtime.script import read_results
+from specops.runtime.core.operation import Action, Change
+from specops.runtime.engine.executor import Runner
+from specops.runtime.engine.outcomes import HostPlan, OpPlan, Status
+from specops.runtime.engine.planner import needed_facts
+from specops.runtime.engine.script import read_results
 
 
 def node(i: str, kind: str, **args: object) -> OpNode:
@@ -61,7 +62,7 @@ def test_deduped_ops_keep_one_fact_read_and_one_apply_script(tmp_path: Path) -> 
 @pytest.mark.skipif(shutil.which("dpkg-query") is None, reason="needs a Debian host")
 def test_merged_packages_read_facts_once_and_plan_each_package() -> None:
     apt = CATALOG.get("apt.packages")
-    assert apt is not None and apt.merge == "packages"
+    assert apt is not None and apt.declares.merge == "packages"
     ops = tuple(node(f"pkgs[{p}]", "apt.packages", packages=[p]) for p in ("bash", "coreutils"))
     program = optimize(Program((HostProgram("h", LOCAL, ops),)), CATALOG)
     (hp,) = program.hosts

@@ -13,11 +13,11 @@ from specops.compiler.optimize_dedupe import dedupe
 from specops.compiler.optimize_order import order
 from specops.exitcodes import Exit, apply_exit, plan_exit
 from specops.runtime.catalog import OPERATIONS
-from specops.runtime.facts import Facts
-from specops.runtime.files_facts import FileInfo, FileStat
-from specops.runtime.operation import Action, Change
-from specops.runtime.outcomes import HostPlan, HostResult, OpPlan, OpResult, Status, scrub_op
-from specops.runtime.render import print_plan
+from specops.runtime.core.fact import Facts
+from specops.runtime.core.operation import Action, Change
+from specops.runtime.engine.outcomes import HostPlan, HostResult, OpPlan, OpResult, Status, scrub_op
+from specops.runtime.engine.render import print_plan
+from specops.runtime.facts.files import FileInfo, FileStat
 
 # -- dedupe -------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Plans and results per op and host (runtime/outcomes.py): the headline action of an op,
+"""Plans and results per op and host (runtime/engine/outcomes.py): the headline action of an op,
 what counts as refused, changed or failed, scrubbing an op's secrets, the plan's totals."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from specops.compiler.ir import OpNode
-from specops.runtime.operation import Action, Change
-from specops.runtime.outcomes import (
+from specops.runtime.core.operation import Action, Change
+from specops.runtime.engine.outcomes import (
     HostPlan,
     HostResult,
     OpPlan,

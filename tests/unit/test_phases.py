@@ -1,5 +1,5 @@
 """Phased applies: an op that reads what an earlier op may change unpredictably is
-planned again after that op ran (runtime/reach.py, Runner._apply_one), on a real
+planned again after that op ran (runtime/core/reach.py, Runner._apply_one), on a real
 local shell."""
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ from pathlib import Path
 
 from specops.compiler.ir import OpNode
 from specops.runtime.connectors import LocalConnector
-from specops.runtime.executor import Runner
-from specops.runtime.files_facts import FileContent, FileInfo
-from specops.runtime.outcomes import Status
-from specops.runtime.reach import ANYTHING, NOTHING, PACKAGES, Reach, below, of_paths
-from specops.runtime.server_facts import Users
+from specops.runtime.core.reach import ANYTHING, NOTHING, PACKAGES, Reach, below, of_paths
+from specops.runtime.engine.executor import Runner
+from specops.runtime.engine.outcomes import Status
+from specops.runtime.facts.files import FileContent, FileInfo
+from specops.runtime.facts.server import Users
 from tests.unit.test_executor import node, program
 
 

@@ -1,4 +1,4 @@
-"""pip.venv and pip.packages (runtime/pip.py), expected values by hand: requirements
+"""pip.venv and pip.packages (runtime/operations/pip.py), expected values by hand: requirements
 accepted, what pip list and pyvenv.cfg say, the commands and what each op predicts."""
 
 from __future__ import annotations
@@ -7,10 +7,11 @@ import hashlib
 
 import pytest
 
-from specops.runtime.facts import Facts
-from specops.runtime.files_facts import Content, FileContent, FileInfo, FileStat
-from specops.runtime.pip import (
-    Packages,
+from specops.runtime.core.fact import Facts
+from specops.runtime.core.reach import PACKAGES, Reach
+from specops.runtime.facts.files import Content, FileContent, FileInfo, FileStat
+from specops.runtime.facts.pip import Packages
+from specops.runtime.operations.pip import (
     PackagesArgs,
     PipPackages,
     Venv,
@@ -18,7 +19,6 @@ from specops.runtime.pip import (
     _sees_system,
     check_requirements,
 )
-from specops.runtime.reach import PACKAGES, Reach
 
 PIP = "python3 -m pip --disable-pip-version-check -q"
 VPIP = "/srv/v/bin/python -m pip --disable-pip-version-check -q"

@@ -1,5 +1,6 @@
 """dnf, apk, pacman and server.packages, dnf.repository and apk.repository
-(runtime/pkgmanagers.py), expected values by hand: names accepted, summaries, and what
+(runtime/operations/dnf.py, apk.py, pacman.py, server/packages.py and what they share in
+runtime/kit/packages.py), expected values by hand: names accepted, summaries, and what
 each op predicts for the ops after it."""
 
 from __future__ import annotations
@@ -8,26 +9,21 @@ import hashlib
 
 import pytest
 
-from specops.runtime.facts import Facts
-from specops.runtime.files_facts import Content, FileContent, FileInfo, FileStat
-from specops.runtime.operation import PlanError
-from specops.runtime.packages_facts import Apk, Manager, Pacman, Rpm
-from specops.runtime.pkgmanagers import (
+from specops.runtime.core.fact import Facts
+from specops.runtime.core.operation import PlanError
+from specops.runtime.facts.files import Content, FileContent, FileInfo, FileStat
+from specops.runtime.facts.packages import Apk, Manager, Pacman, Rpm
+from specops.runtime.kit.packages import (
     DRIVERS,
-    ApkPackages,
-    ApkRepoArgs,
-    ApkRepository,
-    DnfPackages,
-    DnfRepoArgs,
-    DnfRepository,
     PackagesArgs,
-    PacmanPackages,
-    ServerPackages,
-    ServerPackagesArgs,
     check_names,
     installed_after,
     plan_with,
 )
+from specops.runtime.operations.apk import ApkPackages, ApkRepoArgs, ApkRepository
+from specops.runtime.operations.dnf import DnfPackages, DnfRepoArgs, DnfRepository
+from specops.runtime.operations.pacman import PacmanPackages
+from specops.runtime.operations.server.packages import ServerPackages, ServerPackagesArgs
 
 REPOS = "/etc/apk/repositories"
 COMMUNITY = "https://dl-cdn.alpinelinux.org/alpine/v3.20/community"

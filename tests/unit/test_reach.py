@@ -1,12 +1,12 @@
-"""What an op's reach covers (runtime/reach.py), expected values by hand."""
+"""What an op's reach covers (runtime/core/reach.py), expected values by hand."""
 
 from __future__ import annotations
 
-from specops.runtime.files_facts import FileInfo
-from specops.runtime.host_facts import OsRelease
-from specops.runtime.notify_facts import Pending
-from specops.runtime.reach import ANYTHING, NOTHING, PACKAGES, SERVICE, Reach, below, of_paths
-from specops.runtime.server_facts import Users
+from specops.runtime.core.reach import ANYTHING, NOTHING, PACKAGES, SERVICE, Reach, below, of_paths
+from specops.runtime.engine.notify import Pending
+from specops.runtime.facts.files import FileInfo
+from specops.runtime.facts.host import OsRelease
+from specops.runtime.facts.server import Users
 
 
 def test_a_reach_is_something_when_it_has_paths_or_facts() -> None:

@@ -1,4 +1,4 @@
-"""What people see of a plan and of an apply (runtime/render.py), styles included, and the
+"""What people see of a plan and of an apply (runtime/engine/render.py), styles included, and the
 JSON documents for machines.
 
 Output is recorded from a colour console and written back as text with each styled run
@@ -13,10 +13,10 @@ from collections.abc import Callable
 from rich.console import Console
 
 from specops.compiler.ir import OpNode
-from specops.runtime.command import sh
-from specops.runtime.operation import Action, Change
-from specops.runtime.outcomes import HostPlan, HostResult, OpPlan, OpResult, Status
-from specops.runtime.render import (
+from specops.runtime.core.command import sh
+from specops.runtime.core.operation import Action, Change
+from specops.runtime.engine.outcomes import HostPlan, HostResult, OpPlan, OpResult, Status
+from specops.runtime.engine.render import (
     plan_json,
     print_plan,
     print_results,

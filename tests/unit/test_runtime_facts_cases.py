@@ -1,4 +1,4 @@
-"""The fact machinery (runtime/facts.py): names, references, the Facts mapping, the one
+"""The fact machinery (runtime/core/fact.py): names, references, the Facts mapping, the one
 batched read (script, splitting, gather) and guards, on plain data and a real local shell."""
 
 from __future__ import annotations
@@ -6,27 +6,28 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from specops.runtime.command import Command, sh
 from specops.runtime.connectors import FakeConnector, LocalConnector, Result
-from specops.runtime.facts import (
+from specops.runtime.core.command import Command, sh
+from specops.runtime.core.fact import (
     Fact,
     FactError,
     FactRef,
     Facts,
     Guess,
+    NoParams,
     batch_script,
-    gather,
     guard,
     split_batch,
 )
-from specops.runtime.files_facts import FileInfo
-from specops.runtime.server import CommandStatus
-from specops.runtime.server_facts import Hostname, HostnameState, Sysctl
+from specops.runtime.engine.gather import gather
+from specops.runtime.facts.files import FileInfo
+from specops.runtime.facts.server import CommandStatus, Hostname, HostnameState, Sysctl
 
 
 @contextmanager
@@ -66,7 +67,7 @@ def test_a_module_not_ending_in_facts_keeps_its_whole_name() -> None:
 def test_a_fact_without_command_or_parser_says_which_is_missing() -> None:
     with declared("pkg.demo_facts") as cls:
         with pytest.raises(NotImplementedError) as e:
-            cls.command()
+            cls.command(NoParams())
         assert str(e.value) == "demo.Probe defines no command"
         with pytest.raises(NotImplementedError) as e:
             cls.parse("x")
@@ -310,14 +311,24 @@ def test_output_a_parser_rejects_is_an_error_naming_the_fact() -> None:
     assert e.value.__cause__ is None and e.value.__suppress_context__
 
 
+@dataclass(frozen=True)
+class XParams:
+    x: str
+
+
 def test_a_parser_that_crashes_is_a_host_error_too() -> None:
-    def command(cls: type[Fact[Any]], /, **params: str) -> Command:
-        return sh("cat", "/etc/demo")
+    def command(cls: type[Fact[Any]], /, p: XParams) -> Command:
+        return sh("cat", "/etc/demo", p.x)
 
     def parse(cls: type[Fact[Any]], /, output: str) -> int:
         return {"a": 1}[output]
 
-    with declared("pkg.demo_facts", command=classmethod(command), parse=classmethod(parse)) as cls:
+    methods: dict[str, Any] = {
+        "command": classmethod(command),
+        "parse": classmethod(parse),
+        "Params": XParams,
+    }
+    with declared("pkg.demo_facts", **methods) as cls:
         ref = cls.ref(x="1")
         conn = FakeConnector(answering([("web1\n", 0), ("b", 0)]))
         with pytest.raises(FactError) as e:

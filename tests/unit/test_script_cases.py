@@ -1,4 +1,4 @@
-"""The apply script of one host and reading its outcome back (runtime/script.py), on plain
+"""The apply script of one host and reading its outcome back (runtime/engine/script.py), on plain
 plans; every expected script and outcome is written out by hand."""
 
 from __future__ import annotations
@@ -6,10 +6,17 @@ from __future__ import annotations
 import hashlib
 
 from specops.compiler.ir import OpNode
-from specops.runtime.command import Command, Staged, raw, secret, sh
-from specops.runtime.operation import Action, Change
-from specops.runtime.outcomes import HostPlan, OpPlan, OpResult, Status
-from specops.runtime.script import OpWatcher, apply_script, as_user, read_results, staging, uploads
+from specops.runtime.core.command import Command, Staged, raw, secret, sh
+from specops.runtime.core.operation import Action, Change
+from specops.runtime.engine.outcomes import HostPlan, OpPlan, OpResult, Status
+from specops.runtime.engine.script import (
+    OpWatcher,
+    apply_script,
+    as_user,
+    read_results,
+    staging,
+    uploads,
+)
 
 PENDING = '"$HOME/.specops/pending"'
 

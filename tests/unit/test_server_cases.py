@@ -1,4 +1,4 @@
-"""server.shell and its guards (runtime/server.py), expected values by hand.
+"""server.shell and its guards (runtime/operations/server/shell.py), expected values by hand.
 
 The ``creates``/``unless`` guards are shared with server.script: what they read,
 when they say the work is done, the commands that check them again on the host,
@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from specops.runtime.command import SENSITIVE, sh
-from specops.runtime.facts import FactRef, Facts, Guess
-from specops.runtime.files_facts import FileInfo, FileStat
-from specops.runtime.reach import ANYTHING, Reach
-from specops.runtime.server import (
-    CommandStatus,
+from specops.runtime.core.command import SENSITIVE, sh
+from specops.runtime.core.fact import FactRef, Facts, Guess
+from specops.runtime.core.reach import ANYTHING, Reach
+from specops.runtime.facts.files import FileInfo, FileStat
+from specops.runtime.facts.server import CommandStatus
+from specops.runtime.operations.server.shell import (
     Shell,
     ShellArgs,
     guard_done,

@@ -1,5 +1,5 @@
-"""server.crontab, server.mount, server.script and server.limits (runtime/server_config.py),
-expected values by hand.
+"""server.crontab, server.mount, server.script and server.limits
+(runtime/operations/server/config.py), expected values by hand.
 
 The crontab and fstab edits keep every line they do not own; what the ops predict for
 later ops must be what the facts read back once they ran."""
@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 
 from specops.compiler.catalog import PathAttrs
-from specops.runtime.facts import FactRef, Facts, Guess
-from specops.runtime.files_facts import Content, FileContent, FileInfo, FileStat
-from specops.runtime.operation import PlanError
-from specops.runtime.reach import ANYTHING, Reach
-from specops.runtime.server import CommandStatus
-from specops.runtime.server_config import (
+from specops.runtime.core.fact import FactRef, Facts, Guess
+from specops.runtime.core.operation import PlanError
+from specops.runtime.core.reach import ANYTHING, Reach
+from specops.runtime.facts.files import Content, FileContent, FileInfo, FileStat
+from specops.runtime.facts.server import CommandStatus, Crontab, Mount, Mounts
+from specops.runtime.operations.server.config import (
     CrontabArgs,
     CrontabOp,
     Limits,
@@ -31,7 +31,6 @@ from specops.runtime.server_config import (
     edit_crontab,
     edit_fstab,
 )
-from specops.runtime.server_facts import Crontab, Mount, Mounts
 
 CRON, MOUNT, SCRIPT, LIMITS = CrontabOp(), MountOp(), Script(), Limits()
 ROOT_TAB = Crontab.ref(user="root")

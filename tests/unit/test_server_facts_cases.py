@@ -1,10 +1,10 @@
-"""The system fact parsers (runtime/server_facts.py) on hand-written output: missing
+"""The system fact parsers (runtime/facts/server.py) on hand-written output: missing
 lines, entries that are not accounts, bytes that are not UTF-8, short mount lines, paths
 with colons."""
 
 from __future__ import annotations
 
-from specops.runtime.server_facts import (
+from specops.runtime.facts.server import (
     Alternative,
     AlternativeState,
     Crontab,

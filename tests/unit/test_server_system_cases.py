@@ -1,5 +1,5 @@
 """server.hostname, timezone, locale, sysctl, alternatives and reboot
-(runtime/server_system.py), expected values by hand."""
+(runtime/operations/server/system.py), expected values by hand."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import hashlib
 
 import pytest
 
-from specops.runtime.facts import Facts
-from specops.runtime.files_facts import Content, FileContent, FileInfo, FileStat
-from specops.runtime.operation import PlanError
-from specops.runtime.reach import Reach
-from specops.runtime.server_facts import (
+from specops.runtime.core.fact import Facts
+from specops.runtime.core.operation import PlanError
+from specops.runtime.core.reach import Reach
+from specops.runtime.facts.files import Content, FileContent, FileInfo, FileStat
+from specops.runtime.facts.server import (
     Alternative,
     AlternativeState,
     Hostname,
@@ -20,7 +20,7 @@ from specops.runtime.server_facts import (
     Locales,
     Sysctl,
 )
-from specops.runtime.server_system import (
+from specops.runtime.operations.server.system import (
     Alternatives,
     AlternativesArgs,
     HostnameArgs,

@@ -1,5 +1,5 @@
-"""server.user, server.group and server.sudoers (runtime/server_users.py), expected values
-by hand.
+"""server.user, server.group and server.sudoers (runtime/operations/server/users.py),
+expected values by hand.
 
 The account databases are predicted for later ops as useradd, userdel and groupadd leave
 them; the commands are guarded on the host so an account that appeared or went away since
@@ -13,12 +13,13 @@ import hashlib
 import pytest
 
 from specops.compiler.catalog import PathAttrs
-from specops.runtime.facts import Facts
-from specops.runtime.files_facts import Content, FileContent, FileInfo, FileStat
-from specops.runtime.operation import PlanError
-from specops.runtime.reach import NOTHING, Reach
-from specops.runtime.server_facts import Group, Groups, User, Users
-from specops.runtime.server_users import (
+from specops.runtime.core.fact import Facts
+from specops.runtime.core.operation import PlanError
+from specops.runtime.core.reach import NOTHING, Reach
+from specops.runtime.core.words import check_name
+from specops.runtime.facts.files import Content, FileContent, FileInfo, FileStat
+from specops.runtime.facts.server import Group, Groups, User, Users
+from specops.runtime.operations.server.users import (
     GroupArgs,
     GroupOp,
     Sudoers,
@@ -26,7 +27,6 @@ from specops.runtime.server_users import (
     UserArgs,
     UserOp,
     check_drop_in,
-    check_name,
 )
 
 USER, GROUP, SUDOERS = UserOp(), GroupOp(), Sudoers()

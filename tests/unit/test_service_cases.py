@@ -1,13 +1,13 @@
-"""service.sysvinit (runtime/service.py), expected values by hand."""
+"""service.sysvinit (runtime/operations/service.py), expected values by hand."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from specops.runtime.facts import Facts
-from specops.runtime.reach import SERVICE
-from specops.runtime.service import SysvArgs, Sysvinit
-from specops.runtime.systemd_facts import InitScript, SysvService
+from specops.runtime.core.fact import Facts
+from specops.runtime.core.reach import SERVICE
+from specops.runtime.facts.systemd import InitScript, SysvService
+from specops.runtime.operations.service import SysvArgs, Sysvinit
 
 SYSV = Sysvinit()
 CRON = SysvService.ref(name="cron")

@@ -361,7 +361,6 @@ def test_python_module_adds_an_op_and_a_function(tmp_path: Path) -> None:
             class Motd(specops.Operation[MotdArgs]):
                 "Write /etc/motd."
                 kind = "extra.motd"
-                Args = MotdArgs
 
                 def plan(self, a, f):
                     cmd = specops.sh("echo", a.text)

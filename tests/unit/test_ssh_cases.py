@@ -1,4 +1,4 @@
-"""ssh.authorized_key, ssh.known_host, ssh.keygen and ssh.sshd_option (runtime/ssh.py),
+"""ssh.authorized_key, ssh.known_host, ssh.keygen and ssh.sshd_option (runtime/operations/ssh.py),
 expected values by hand.
 
 Keys are matched by type and key, never by comment or options; every other line of
@@ -12,14 +12,14 @@ import hashlib
 import pytest
 
 from specops.compiler.catalog import PathAttrs
-from specops.runtime.facts import Facts
-from specops.runtime.files_facts import Content, FileContent, FileInfo, FileStat
-from specops.runtime.operation import PlanError
-from specops.runtime.reach import Reach
-from specops.runtime.ssh import (
+from specops.runtime.core.fact import Facts
+from specops.runtime.core.operation import PlanError
+from specops.runtime.core.reach import Reach
+from specops.runtime.facts.files import Content, FileContent, FileInfo, FileStat
+from specops.runtime.facts.ssh import AuthorizedKeys
+from specops.runtime.operations.ssh import (
     AuthorizedKey,
     AuthorizedKeyArgs,
-    AuthorizedKeys,
     Keygen,
     KeygenArgs,
     KnownHost,

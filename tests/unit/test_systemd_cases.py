@@ -1,4 +1,5 @@
-"""systemd.service, unit, dropin, timer and mask (runtime/systemd.py), expected values by hand.
+"""systemd.service, unit, dropin, timer and mask (runtime/operations/systemd.py), expected
+values by hand.
 
 A unit file that changes is followed by ``systemctl daemon-reload`` in the same change;
 what the ops predict is what ``systemctl show`` will say once they ran."""
@@ -12,12 +13,14 @@ from typing import Any
 import pytest
 
 from specops.compiler.catalog import PathAttrs
-from specops.runtime.command import sh
-from specops.runtime.facts import Facts
-from specops.runtime.files_facts import Content, FileContent, FileInfo, FileStat
-from specops.runtime.operation import Action, Change
-from specops.runtime.reach import SERVICE
-from specops.runtime.systemd import (
+from specops.runtime.core.command import sh
+from specops.runtime.core.fact import Facts
+from specops.runtime.core.operation import Action, Change
+from specops.runtime.core.reach import SERVICE
+from specops.runtime.core.words import check_unit
+from specops.runtime.facts.files import Content, FileContent, FileInfo, FileStat
+from specops.runtime.facts.systemd import Unit, UnitState
+from specops.runtime.operations.systemd import (
     Dropin,
     DropinArgs,
     Mask,
@@ -28,13 +31,11 @@ from specops.runtime.systemd import (
     TimerArgs,
     UnitArgs,
     UnitFile,
-    check_unit,
     loaded,
     service_changes,
     timer_units,
     with_reload,
 )
-from specops.runtime.systemd_facts import Unit, UnitState
 
 SERVICE_OP, UNIT_OP, DROPIN, TIMER, MASK = Service(), UnitFile(), Dropin(), Timer(), Mask()
 RUNNING = UnitState("loaded", "active", "running", "enabled")

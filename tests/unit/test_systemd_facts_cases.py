@@ -1,9 +1,9 @@
-"""The service fact parsers (runtime/systemd_facts.py) on hand-written output: properties
+"""The service fact parsers (runtime/facts/systemd.py) on hand-written output: properties
 missing or empty."""
 
 from __future__ import annotations
 
-from specops.runtime.systemd_facts import InitScript, SysvService, Unit, UnitState
+from specops.runtime.facts.systemd import InitScript, SysvService, Unit, UnitState
 
 
 def test_no_load_state_means_no_unit() -> None:

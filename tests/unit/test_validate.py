@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from specops.runtime.connectors import LocalConnector
-from specops.runtime.executor import Runner
-from specops.runtime.outcomes import Status
+from specops.runtime.engine.executor import Runner
+from specops.runtime.engine.outcomes import Status
 from tests.unit.test_executor import node, program
 
 CHECK = "! grep -q 'no' %s"  # a new file saying no fails

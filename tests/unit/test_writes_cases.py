@@ -1,12 +1,12 @@
-"""Atomic writes on hosts (specops/runtime/writes.py): the exact commands, by hand."""
+"""Atomic writes on hosts (specops/runtime/kit/writes.py): the exact commands, by hand."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 
-from specops.runtime.command import SENSITIVE, Command, raw
-from specops.runtime.writes import (
+from specops.runtime.core.command import SENSITIVE, Command, raw
+from specops.runtime.kit.writes import (
     INLINE_LIMIT,
     sha256,
     validate_arg,

@@ -35,8 +35,7 @@ class Release(specops.Operation[ReleaseArgs]):
     """Write a JSON release manifest (app, version, stage)."""
 
     kind = "app.release"
-    Args = ReleaseArgs
-    identity = ("path",)
+    declares = specops.Declares(identity=("path",))
 
     def facts(self, a: ReleaseArgs) -> list[specops.FactRef[Any]]:
         return [FileContent.ref(path=a.path)]

@@ -13,7 +13,6 @@ class Broken(specops.Operation[BrokenArgs]):
     """An op whose plan has a bug."""
 
     kind = "site.broken"
-    Args = BrokenArgs
 
     def plan(self, a: BrokenArgs, f: specops.Facts) -> list[specops.Change]:
         known: dict[str, specops.Change] = {}

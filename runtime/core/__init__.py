@@ -1,0 +1,1 @@
+"""What every family is built from: commands, facts, operations, reach."""

@@ -1,0 +1,1 @@
+"""What runs any op on any host, knowing no family: plan, apply, render."""

@@ -1,0 +1,1 @@
+"""Facts by family: a command and a pure parser each (``files.FileInfo``)."""

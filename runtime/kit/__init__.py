@@ -1,0 +1,1 @@
+"""The file-state toolkit the families share: content, writes."""

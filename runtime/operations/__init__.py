@@ -1,0 +1,1 @@
+"""Operations by family, one module (or package) a family."""
