@@ -7,6 +7,7 @@ import sys
 import types
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import pytest
 
@@ -202,6 +203,26 @@ def test_args_come_from_the_type_parameter(fresh: Catalog) -> None:
 
     with pytest.raises(TypeError, match="name its arguments, Operation"):
         register(Untyped)
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def test_only_a_dataclass_type_parameter_of_operation_names_the_args() -> None:
+    # Another generic base beside Operation[...] is not read for Args (two parameters
+    # would not even unpack); a type parameter that is no dataclass names nothing.
+    class Paired(Operation[ToyArgs], Generic[K, V]):
+        kind = "toy.paired"
+
+    assert Paired.Args is ToyArgs
+
+    class NotADataclass(Operation[str]):
+        kind = "toy.str"
+
+    assert "Args" not in vars(NotADataclass)
+    with pytest.raises(TypeError, match="name its arguments, Operation"):
+        register(NotADataclass)
 
 
 def test_register_defaults_and_a_class_without_a_docstring(fresh: Catalog) -> None:

@@ -385,3 +385,17 @@ def test_a_read_slower_than_its_timeout_is_stopped() -> None:
 def test_a_guard_runs_its_command_only_when_the_test_fails() -> None:
     got = guard(sh("test", "-e", "/a b"), sh("touch", "/a b"))
     assert got.render() == "test -e '/a b' || { touch '/a b' ; }"
+
+
+def test_a_facts_signature_is_its_name_params_and_docstring() -> None:
+    sig = Sysctl.signature()
+    assert (sig.kind, sig.args, sig.doc) == ("server.Sysctl", Sysctl.Params, Sysctl.__doc__)
+    assert sig.doc.startswith("The live value of one kernel parameter")
+
+    def command(cls: type[Fact[Any]], /, p: NoParams) -> Command:
+        return sh("true")
+
+    with declared("pkg.demo_facts", command=classmethod(command)) as cls:
+        assert cls.__doc__ is None
+        assert cls.signature().doc == ""
+        assert cls.signature().kind == "demo.Probe"
